@@ -1,0 +1,145 @@
+# adal — the front door. `make help` lists the targets.
+# Variants build into their own folder (build/release, build/asan, build/tsan...), so switching
+# never needs `make clean`. Respects CC, CFLAGS, LDFLAGS, PREFIX, DESTDIR; V=1 shows commands.
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
+VARIANT ?= release
+
+PKGS    := libxml-2.0 icu-uc icu-i18n libzip libxxhash sqlite3 jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lz -lpthread -lm
+
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
+           -Wformat=2 -Wno-unused-parameter -Werror
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -Iinclude -Isrc $(WARN) $(PKG_CFLAGS) -MMD -MP
+
+ifeq ($(VARIANT),release)
+  OPT := -O2 -g
+else ifeq ($(VARIANT),asan)
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+  VLDFLAGS := -fsanitize=address,undefined
+else ifeq ($(VARIANT),tsan)
+  OPT := -O1 -g -fsanitize=thread
+  VLDFLAGS := -fsanitize=thread
+else ifeq ($(VARIANT),debug)
+  OPT := -O0 -g
+else ifeq ($(VARIANT),coverage)
+  OPT := -O0 -g --coverage
+  VLDFLAGS := --coverage
+endif
+
+ALL_CFLAGS  = $(BASE_CFLAGS) $(OPT) $(CFLAGS)
+ALL_LDFLAGS = $(VLDFLAGS) $(LDFLAGS)
+
+B := build/$(VARIANT)
+LIB_SRC  := $(sort $(wildcard src/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
+
+ifeq ($(V),1)
+  Q :=
+else
+  Q := @
+endif
+
+.PHONY: all test check asan ubsan tsan valgrind leakcheck fuzz bench eval install uninstall \
+        lint format clean help golden-update sample deps
+
+all: $(B)/adal $(B)/libadal.a
+
+## help: list the documented targets
+help:
+	@grep -h '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC  $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libadal.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+## all: build the library and the `adal` program (build/release/adal)
+$(B)/adal: $(CLI_OBJ) $(B)/libadal.a
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(B)/libadal.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+# the unit-test runner: the list of TEST(name) functions is generated from the sources,
+# so adding a test never means editing a shared list
+$(B)/tests/tests.inc: $(TEST_SRC)
+	@mkdir -p $(dir $@)
+	$(Q)sed -n 's/^TEST(\([A-Za-z0-9_]*\)).*/T(\1)/p' $(TEST_SRC) > $@.tmp && mv $@.tmp $@
+
+$(B)/tests/runner.o: tests/runner.c $(B)/tests/tests.inc
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -I$(B)/tests -c $< -o $@
+
+$(B)/test_unit: $(TEST_OBJ) $(B)/tests/runner.o $(B)/libadal.a
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(TEST_OBJ) $(B)/tests/runner.o $(B)/libadal.a \
+	    $(ALL_LDFLAGS) $(PKG_LIBS)
+
+## test: build and run every test (unit, CLI); ends with `N passed, N failed`
+test check: $(B)/adal $(B)/test_unit
+	$(Q)tests/run.sh $(B)
+
+## asan: the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+asan ubsan:
+	$(Q)$(MAKE) --no-print-directory VARIANT=asan test
+
+## tsan: the suite under ThreadSanitizer
+tsan:
+	$(Q)$(MAKE) --no-print-directory VARIANT=tsan test
+
+## valgrind: the unit tests under valgrind memcheck, failing on any leak or error
+valgrind leakcheck: $(B)/test_unit $(B)/adal
+	$(Q)ADAL_VALGRIND=1 tests/run.sh $(B)
+
+## bench: throughput and latency benchmarks (figures for docs/PERFORMANCE.md)
+bench: $(B)/adal
+	$(Q)bench/run.sh $(B)
+
+## eval: accuracy on the labelled data in ../shared/data (figures for docs/ACCURACY.md)
+eval: $(B)/adal
+	$(Q)tools/eval.sh $(B)
+
+## sample: check the bundled sample course in corpus/
+sample: $(B)/adal
+	$(Q)tools/sample.sh $(B)
+
+## deps: install the Debian packages adal needs (apt-get as root, else prints the command)
+deps:
+	$(Q)tools/deps.sh
+
+## install: install the program, library, header and man page under $(DESTDIR)$(PREFIX)
+install: $(B)/adal $(B)/libadal.a
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/adal $(DESTDIR)$(BINDIR)/adal
+	install -m 644 $(B)/libadal.a $(DESTDIR)$(LIBDIR)/libadal.a
+	install -m 644 include/adal.h $(DESTDIR)$(INCDIR)/adal.h
+	install -m 644 docs/adal.1 $(DESTDIR)$(MANDIR)/man1/adal.1
+
+## uninstall: remove what install put there
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/adal $(DESTDIR)$(LIBDIR)/libadal.a $(DESTDIR)$(INCDIR)/adal.h \
+	      $(DESTDIR)$(MANDIR)/man1/adal.1
+
+## lint: banned functions, clang-format check, cppcheck
+lint:
+	$(Q)tools/lint.sh
+
+## format: reformat the sources with clang-format
+format:
+	clang-format -i src/*.c src/*.h src/cli/*.c src/cli/*.h include/*.h tests/unit/*.c
+
+## clean: remove build/
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,213 @@
+/* adal.h — the whole public API of libadal, in pipeline order:
+ * context and errors → ingest (file → text segments + findings) → normalise (tokens with
+ * offsets, evasion counts) → fingerprint → match (passages) → score (originality %, band).
+ *
+ * Ownership, said once: every object returned through an `out` parameter belongs to the
+ * caller and is released with its own `_free` function, which accepts NULL; every pointer
+ * returned by an accessor is borrowed from the object it came from and lives as long as it.
+ *
+ * Text is UTF-8 `(const char *, size_t)`. Offsets into a document's extracted text are in
+ * UTF-16 code units everywhere (segments, tokens, findings, passages): the unit ICU and a
+ * browser's JavaScript use, and equal to the code-point index for all Cyrillic text.
+ */
+#ifndef ADAL_H
+#define ADAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ADAL_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------------------------------
+ * Errors. Values never change; new ones are added at the end.
+ * ------------------------------------------------------------------------------------- */
+typedef enum adal_err {
+    ADAL_OK = 0,
+    ADAL_ENOMEM = -1,      /* out of memory */
+    ADAL_EIO = -2,         /* cannot read or write a file */
+    ADAL_EINVAL = -3,      /* bad argument or option */
+    ADAL_EENCRYPTED = -4,  /* password-protected document */
+    ADAL_ELEGACY = -5,     /* legacy Word 97–2003 .doc */
+    ADAL_EUNSUPPORTED = -6,/* PDF, RTF, or another format not supported yet */
+    ADAL_ENOTDOC = -7,     /* not a document adal can read */
+    ADAL_ECORRUPT = -8,    /* corrupt or truncated archive */
+    ADAL_EXML = -9,        /* invalid XML in a document part */
+    ADAL_EDOCTYPE = -10,   /* XML with a DOCTYPE (entity attacks; forbidden by OPC) */
+    ADAL_ELIMIT = -11,     /* over a size, ratio, depth or count cap */
+    ADAL_EEMPTY = -12,     /* no text at all */
+    ADAL_EENCODING = -13,  /* text encoding not recognised or invalid */
+    ADAL_EICU = -14,       /* ICU failure */
+    ADAL_ESTORE = -15,     /* corpus store failure */
+    ADAL_EVERSION = -16,   /* store built with another fold/hash version: re-index */
+    ADAL_EBUSY = -17,      /* store locked for too long */
+} adal_err;
+
+/* A stable short code for an error ("encrypted", "legacy-doc", ...), for JSON and CSV. */
+const char *adal_errcode(int err);
+/* A generic English sentence for an error value. */
+const char *adal_strerror(int err);
+
+/* ---------------------------------------------------------------------------------------
+ * Context: error detail and per-thread resources (ICU converters, stemmers). One context
+ * per thread; contexts are independent.
+ * ------------------------------------------------------------------------------------- */
+typedef struct adal_ctx adal_ctx;
+
+int adal_ctx_new(adal_ctx **out);
+void adal_ctx_free(adal_ctx *ctx);
+/* The one-line detail of the last error on this context ("" if none). */
+const char *adal_errmsg(const adal_ctx *ctx);
+
+/* ---------------------------------------------------------------------------------------
+ * Ingest: a file's bytes → the final visible text as segments, plus evasion findings.
+ * ------------------------------------------------------------------------------------- */
+typedef enum adal_format {
+    ADAL_FMT_UNKNOWN = 0,
+    ADAL_FMT_DOCX, /* also DOCM, DOTX, DOTM; transitional and Strict OOXML */
+    ADAL_FMT_ODT,
+    ADAL_FMT_TXT,
+} adal_format;
+
+typedef enum adal_part {
+    ADAL_PART_BODY = 0,
+    ADAL_PART_TABLE,    /* a table cell in the body */
+    ADAL_PART_FOOTNOTE,
+    ADAL_PART_ENDNOTE,
+    ADAL_PART_TEXTBOX,
+    ADAL_PART_HEADER,
+    ADAL_PART_FOOTER,
+    ADAL_PART_COMMENT,
+    ADAL_PART__COUNT
+} adal_part;
+
+/* "body", "table", "footnote", ... */
+const char *adal_part_name(adal_part part);
+/* Whether text in this part counts toward originality by default (body, table, notes,
+ * text boxes: yes; headers, footers, comments: no). */
+int adal_part_counted(adal_part part);
+
+/* One paragraph (or table-cell paragraph, note paragraph...) of the extracted text. */
+typedef struct adal_segment {
+    uint32_t start, len; /* UTF-16 units in the document text; the segment ends with '\n' */
+    adal_part part;
+    uint32_t para;       /* ordinal of the paragraph in its part, from 0 */
+} adal_segment;
+
+/* Evasion findings: tricks that hide copied text, with where they were. */
+typedef enum adal_evasion {
+    ADAL_EV_HIDDEN = 0,   /* run formatted hidden (w:vanish, text:display="none") */
+    ADAL_EV_WHITE,        /* run coloured like its background */
+    ADAL_EV_TINY,         /* run of ≤ 2 pt */
+    ADAL_EV_NARROW,       /* run scaled to ≤ 10 % width */
+    ADAL_EV_SPACED,       /* letter spacing that collapses or scatters the run */
+    ADAL_EV_HOMOGLYPH,    /* word mixing Cyrillic with Latin/Greek look-alikes */
+    ADAL_EV_INVISIBLE,    /* invisible code point (zero-width, soft hyphen, bidi control...) */
+    ADAL_EV_ODD_SPACE,    /* non-ASCII space (NBSP, U+2000..., Braille blank...) */
+    ADAL_EV_KAZAKH_LATIN, /* word in Kazakh Latin, transliterated (information, not a trick) */
+    ADAL_EV__COUNT
+} adal_evasion;
+
+/* "hidden", "white", "tiny", ... */
+const char *adal_evasion_name(adal_evasion kind);
+
+typedef struct adal_finding {
+    adal_evasion kind;
+    uint32_t start, len; /* UTF-16 units in the document text; an invisible run sits at the
+                            one space that replaced it (len 1) */
+    adal_part part;
+    uint32_t para;
+    uint32_t count;      /* characters involved (hidden characters, invisible code points...) */
+    const char *text;    /* UTF-8 excerpt of what was hidden or disguised, NUL-terminated,
+                            at most ADAL_FINDING_EXCERPT bytes; never NULL */
+} adal_finding;
+
+#define ADAL_FINDING_EXCERPT 200
+
+typedef struct adal_doc adal_doc;
+
+typedef struct adal_load_opts {
+    unsigned version;       /* ADAL_LOAD_OPTS_VERSION */
+    const char *encoding;   /* force a text encoding (iconv name), NULL to detect */
+    size_t max_file;        /* 0 = default cap (ADAL_MAX_FILE) */
+} adal_load_opts;
+
+#define ADAL_LOAD_OPTS_VERSION 1
+#define ADAL_LOAD_OPTS_INIT {ADAL_LOAD_OPTS_VERSION, NULL, 0}
+#define ADAL_MAX_FILE (256u << 20)
+
+/* Read and extract a file. `name` is used in error messages only. On failure returns a
+ * negative adal_err with the detail on ctx. opts may be NULL. */
+int adal_doc_load(adal_doc **out, adal_ctx *ctx, const char *path, const adal_load_opts *opts);
+int adal_doc_from_memory(adal_doc **out, adal_ctx *ctx, const void *data, size_t len,
+                         const char *name, const adal_load_opts *opts);
+/* A document made directly from UTF-8 text (one body segment per line). */
+int adal_doc_from_text(adal_doc **out, adal_ctx *ctx, const char *utf8, size_t len,
+                       const char *name);
+void adal_doc_free(adal_doc *doc);
+
+const char *adal_doc_name(const adal_doc *doc);
+adal_format adal_doc_format(const adal_doc *doc);
+/* The text encoding a TXT file was read in ("UTF-8", "CP1251", "RK1048", ...), else NULL. */
+const char *adal_doc_encoding(const adal_doc *doc);
+/* The extracted text, UTF-8, NUL-terminated. */
+const char *adal_doc_text(const adal_doc *doc, size_t *len);
+/* The same text in UTF-16: offsets index this array. */
+const uint16_t *adal_doc_text16(const adal_doc *doc, size_t *len);
+/* Byte offset in adal_doc_text() of a UTF-16 offset. */
+size_t adal_doc_utf8_offset(const adal_doc *doc, uint32_t off16);
+size_t adal_doc_nsegments(const adal_doc *doc);
+const adal_segment *adal_doc_segment(const adal_doc *doc, size_t i);
+size_t adal_doc_nfindings(const adal_doc *doc);
+const adal_finding *adal_doc_finding(const adal_doc *doc, size_t i);
+
+/* ---------------------------------------------------------------------------------------
+ * Normalise: tokens of the document, folded for fingerprinting, with offsets back to the
+ * student's own characters. Adds token-level findings (homoglyphs, invisible code points,
+ * odd spaces, Kazakh Latin) to the document's findings.
+ * ------------------------------------------------------------------------------------- */
+enum {
+    ADAL_TOK_MIXED = 1 << 0,   /* mixed scripts, folded to Cyrillic */
+    ADAL_TOK_IGNORABLE = 1 << 1, /* contained invisible code points */
+    ADAL_TOK_LATIN_KK = 1 << 2,  /* Kazakh Latin, transliterated */
+    ADAL_TOK_NUMBER = 1 << 3,    /* digits only */
+    ADAL_TOK_COUNTED = 1 << 4,   /* lies in a counted part */
+};
+
+typedef struct adal_token {
+    uint32_t start, end; /* UTF-16 span in the document text */
+    uint32_t seg;        /* index of its segment */
+    uint32_t key;        /* offset of its fingerprint key in the key buffer */
+    uint16_t keylen;     /* bytes of the key (UTF-8, folded and stemmed) */
+    uint16_t flags;      /* ADAL_TOK_* */
+    uint64_t hash;       /* XXH3-64 of the key, seeded with ADAL_FOLD_VERSION */
+} adal_token;
+
+/* Bumped whenever tokenising, folding, stemming or hashing changes: it changes hashes. */
+#define ADAL_FOLD_VERSION 1
+
+int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx);
+size_t adal_doc_ntokens(const adal_doc *doc);
+const adal_token *adal_doc_tokens(const adal_doc *doc);
+/* The fingerprint key of token i (UTF-8, not NUL-terminated). */
+const char *adal_doc_token_key(const adal_doc *doc, size_t i, size_t *len);
+
+/* Counts per evasion kind, and whether the document looks deliberately disguised
+ * (judged by rate: a few innocent Latin `i` in Kazakh text are not a trick). */
+typedef struct adal_evasion_summary {
+    uint32_t count[ADAL_EV__COUNT]; /* findings per kind */
+    uint32_t chars[ADAL_EV__COUNT]; /* characters involved per kind */
+    uint32_t tokens;                /* tokens in the document */
+    double homoglyph_rate;          /* mixed-script tokens per 1,000 tokens */
+    int suspicious;                 /* non-zero: flag for the grader */
+} adal_evasion_summary;
+
+void adal_doc_evasion(const adal_doc *doc, adal_evasion_summary *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ADAL_H */

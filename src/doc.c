@@ -1,0 +1,411 @@
+/* doc.c — the document object that flows through the pipeline, and the builder every ingest
+ * format uses to emit it. Ingest formats append UTF-8 paragraphs; adal__b_finish converts the
+ * text once to UTF-16 (the offset unit of the whole API, see adal.h) and maps every segment
+ * and finding from byte offsets to UTF-16 offsets.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+static const char *const part_names[ADAL_PART__COUNT] = {
+    "body", "table", "footnote", "endnote", "textbox", "header", "footer", "comment",
+};
+
+const char *adal_part_name(adal_part part)
+{
+    return (unsigned)part < ADAL_PART__COUNT ? part_names[part] : "unknown";
+}
+
+int adal_part_counted(adal_part part)
+{
+    return part == ADAL_PART_BODY || part == ADAL_PART_TABLE || part == ADAL_PART_FOOTNOTE ||
+           part == ADAL_PART_ENDNOTE || part == ADAL_PART_TEXTBOX;
+}
+
+static const char *const ev_names[ADAL_EV__COUNT] = {
+    "hidden", "white", "tiny", "narrow", "spaced", "homoglyph", "invisible", "odd-space",
+    "kazakh-latin",
+};
+
+const char *adal_evasion_name(adal_evasion kind)
+{
+    return (unsigned)kind < ADAL_EV__COUNT ? ev_names[kind] : "unknown";
+}
+
+/* ---- the document ---------------------------------------------------------------------- */
+
+void adal_doc_free(adal_doc *doc)
+{
+    if (!doc)
+        return;
+    adal__free(doc->name);
+    adal__free(doc->text);
+    adal__free(doc->text16);
+    adal__free(doc->off8);
+    adal__free(doc->segs);
+    for (size_t i = 0; i < doc->nfinds; i++)
+        adal__free((char *)doc->finds[i].text); /* owned: see adal__doc_add_finding */
+    adal__free(doc->finds);
+    adal__free(doc->toks);
+    adal__buf_free(&doc->keys);
+    adal__free(doc);
+}
+
+const char *adal_doc_name(const adal_doc *doc) { return doc->name; }
+adal_format adal_doc_format(const adal_doc *doc) { return doc->format; }
+
+const char *adal_doc_encoding(const adal_doc *doc)
+{
+    return doc->encoding[0] ? doc->encoding : NULL;
+}
+
+const char *adal_doc_text(const adal_doc *doc, size_t *len)
+{
+    if (len)
+        *len = doc->text_len;
+    return doc->text;
+}
+
+const uint16_t *adal_doc_text16(const adal_doc *doc, size_t *len)
+{
+    if (len)
+        *len = doc->text16_len;
+    return doc->text16;
+}
+
+size_t adal_doc_utf8_offset(const adal_doc *doc, uint32_t off16)
+{
+    if (off16 >= doc->text16_len)
+        return doc->text_len;
+    return doc->off8[off16];
+}
+
+size_t adal_doc_nsegments(const adal_doc *doc) { return doc->nsegs; }
+
+const adal_segment *adal_doc_segment(const adal_doc *doc, size_t i)
+{
+    return i < doc->nsegs ? &doc->segs[i] : NULL;
+}
+
+size_t adal_doc_nfindings(const adal_doc *doc) { return doc->nfinds; }
+
+const adal_finding *adal_doc_finding(const adal_doc *doc, size_t i)
+{
+    return i < doc->nfinds ? &doc->finds[i] : NULL;
+}
+
+size_t adal_doc_ntokens(const adal_doc *doc) { return doc->ntoks; }
+const adal_token *adal_doc_tokens(const adal_doc *doc) { return doc->toks; }
+
+const char *adal_doc_token_key(const adal_doc *doc, size_t i, size_t *len)
+{
+    if (i >= doc->ntoks) {
+        if (len)
+            *len = 0;
+        return "";
+    }
+    if (len)
+        *len = doc->toks[i].keylen;
+    return doc->keys.data + doc->toks[i].key;
+}
+
+/* Cut an excerpt at a UTF-8 boundary no longer than ADAL_FINDING_EXCERPT bytes. */
+static size_t excerpt_len(const char *s, size_t n)
+{
+    if (n <= ADAL_FINDING_EXCERPT)
+        return n;
+    n = ADAL_FINDING_EXCERPT;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+int adal__doc_add_finding(adal_doc *doc, const adal_finding *f, const char *excerpt,
+                          size_t elen)
+{
+    if (adal__grow((void **)&doc->finds, &doc->finds_cap, doc->nfinds + 1, sizeof *doc->finds))
+        return ADAL_ENOMEM;
+    char *t = adal__strndup(excerpt ? excerpt : "", excerpt ? excerpt_len(excerpt, elen) : 0);
+    if (!t)
+        return ADAL_ENOMEM;
+    doc->finds[doc->nfinds] = *f;
+    doc->finds[doc->nfinds].text = t;
+    doc->nfinds++;
+    return ADAL_OK;
+}
+
+void adal_doc_evasion(const adal_doc *doc, adal_evasion_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < doc->nfinds; i++) {
+        const adal_finding *f = &doc->finds[i];
+        out->count[f->kind]++;
+        out->chars[f->kind] += f->count;
+    }
+    out->tokens = (uint32_t)doc->ntoks;
+    out->homoglyph_rate =
+        doc->ntoks ? 1000.0 * out->count[ADAL_EV_HOMOGLYPH] / (double)doc->ntoks : 0.0;
+    /* A hidden or disguised run is deliberate by construction. Look-alike letters and
+     * invisible code points are judged by rate: real Kazakh text typed on a Russian keyboard
+     * carries a few Latin `i` for `і` (hunspell-kk itself has 16 such entries). */
+    uint32_t runs = out->count[ADAL_EV_HIDDEN] + out->count[ADAL_EV_WHITE] +
+                    out->count[ADAL_EV_TINY] + out->count[ADAL_EV_NARROW] +
+                    out->count[ADAL_EV_SPACED];
+    out->suspicious = runs > 0 ||
+                      (out->count[ADAL_EV_HOMOGLYPH] >= 3 && out->homoglyph_rate >= 5.0) ||
+                      out->chars[ADAL_EV_INVISIBLE] >= 5;
+}
+
+/* ---- the builder ----------------------------------------------------------------------- */
+
+int adal__builder_init(adal__builder *b, adal_ctx *ctx, const char *name, adal_format fmt)
+{
+    memset(b, 0, sizeof *b);
+    b->ctx = ctx;
+    adal__buf_init(&b->text, ADAL_MAX_TEXT);
+    b->doc = adal__calloc(1, sizeof *b->doc);
+    if (!b->doc)
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    b->doc->format = fmt;
+    adal__buf_init(&b->doc->keys, 0);
+    b->doc->name = adal__strdup(name ? name : "");
+    if (!b->doc->name)
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    return ADAL_OK;
+}
+
+void adal__builder_free(adal__builder *b)
+{
+    adal__buf_free(&b->text);
+    adal_doc_free(b->doc);
+    b->doc = NULL;
+}
+
+static int text_err(adal__builder *b, int rc)
+{
+    if (rc == ADAL_ELIMIT)
+        return adal__err(b->ctx, ADAL_ELIMIT, "extracted text exceeds the %u MiB limit",
+                         ADAL_MAX_TEXT >> 20);
+    return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
+}
+
+int adal__b_begin_para(adal__builder *b, adal_part part)
+{
+    if (b->in_para) {
+        int rc = adal__b_end_para(b);
+        if (rc)
+            return rc;
+    }
+    b->in_para = true;
+    b->part = part;
+    b->seg_start = b->text.len;
+    return ADAL_OK;
+}
+
+/* Append UTF-8, replacing invalid sequences and NUL with U+FFFD / nothing, and turning
+ * CR, CRLF and other line separators into '\n' kept inside the paragraph. */
+int adal__b_text(adal__builder *b, const char *s, size_t n)
+{
+    if (!b->in_para) {
+        int rc = adal__b_begin_para(b, ADAL_PART_BODY);
+        if (rc)
+            return rc;
+    }
+    if (adal__utf8_valid(s, n) && !memchr(s, '\0', n) && !memchr(s, '\r', n)) {
+        int rc = adal__buf_add(&b->text, s, n);
+        return rc ? text_err(b, rc) : ADAL_OK;
+    }
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp = adal__utf8_next(s, n, &i);
+        char enc[4];
+        size_t k;
+        if (cp == 0)
+            continue;
+        if (cp == '\r') {
+            if (i < n && s[i] == '\n')
+                continue;
+            cp = '\n';
+        }
+        k = adal__utf8_put(enc, cp);
+        int rc = adal__buf_add(&b->text, enc, k);
+        if (rc)
+            return text_err(b, rc);
+    }
+    return ADAL_OK;
+}
+
+int adal__b_end_para(adal__builder *b)
+{
+    if (!b->in_para)
+        return ADAL_OK;
+    int rc = adal__buf_addc(&b->text, '\n');
+    if (rc)
+        return text_err(b, rc);
+    adal_doc *d = b->doc;
+    if (adal__grow((void **)&d->segs, &d->segs_cap, d->nsegs + 1, sizeof *d->segs))
+        return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
+    /* byte offsets for now; adal__b_finish maps them to UTF-16 */
+    d->segs[d->nsegs].start = (uint32_t)b->seg_start;
+    d->segs[d->nsegs].len = (uint32_t)(b->text.len - b->seg_start);
+    d->segs[d->nsegs].part = b->part;
+    d->segs[d->nsegs].para = b->para_no[b->part]++;
+    d->nsegs++;
+    b->in_para = false;
+    return ADAL_OK;
+}
+
+int adal__b_invisible(adal__builder *b, adal_evasion kind, const char *hidden, size_t n)
+{
+    if (!b->in_para) {
+        int rc = adal__b_begin_para(b, ADAL_PART_BODY);
+        if (rc)
+            return rc;
+    }
+    /* count the characters that were hidden */
+    uint32_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)hidden[i] & 0xC0) != 0x80;
+    adal_finding f = {kind, (uint32_t)b->text.len, 1, b->part, b->para_no[b->part], chars, NULL};
+    int rc = adal__buf_addc(&b->text, ' ');
+    if (rc)
+        return text_err(b, rc);
+    /* excerpt must be valid UTF-8 for reports: sanitise through a small buffer */
+    char tmp[ADAL_FINDING_EXCERPT + 4];
+    size_t tl = 0, i = 0;
+    while (i < n && tl + 4 <= ADAL_FINDING_EXCERPT) {
+        uint32_t cp = adal__utf8_next(hidden, n, &i);
+        if (cp)
+            tl += adal__utf8_put(tmp + tl, cp);
+    }
+    if (adal__doc_add_finding(b->doc, &f, tmp, tl))
+        return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
+    return ADAL_OK;
+}
+
+int adal__b_finish(adal__builder *b, adal_doc **out)
+{
+    *out = NULL;
+    int rc = adal__b_end_para(b);
+    if (rc)
+        return rc;
+    adal_doc *d = b->doc;
+    size_t n = b->text.len;
+    const char *s = b->text.data ? b->text.data : "";
+
+    /* UTF-16 conversion with a map from each UTF-16 unit back to its byte offset, and a map
+     * from byte offsets to UTF-16 offsets for the segments and findings. */
+    uint16_t *t16 = adal__malloc((n + 1) * sizeof *t16);
+    uint32_t *off8 = adal__malloc((n + 1) * sizeof *off8);
+    uint32_t *to16 = adal__malloc((n + 1) * sizeof *to16);
+    bool alnum = false;
+    if (!t16 || !off8 || !to16) {
+        adal__free(t16);
+        adal__free(off8);
+        adal__free(to16);
+        return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
+    }
+    size_t i = 0, k = 0;
+    while (i < n) {
+        size_t start = i;
+        uint32_t cp = adal__utf8_next(s, n, &i);
+        for (size_t j = start; j < i; j++)
+            to16[j] = (uint32_t)k;
+        if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+            (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD && cp != 0xFEFF &&
+             !(cp >= 0x2000 && cp <= 0x2BFF)))
+            alnum = true;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            off8[k] = (uint32_t)start;
+            t16[k++] = (uint16_t)(0xD800 + (cp >> 10));
+            off8[k] = (uint32_t)start;
+            t16[k++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+        } else {
+            off8[k] = (uint32_t)start;
+            t16[k++] = (uint16_t)cp;
+        }
+    }
+    to16[n] = (uint32_t)k;
+    off8[k] = (uint32_t)n;
+    t16[k] = 0;
+    for (size_t j = 0; j < d->nsegs; j++) {
+        uint32_t st = d->segs[j].start, en = st + d->segs[j].len;
+        d->segs[j].start = to16[st];
+        d->segs[j].len = to16[en] - to16[st];
+    }
+    for (size_t j = 0; j < d->nfinds; j++) {
+        uint32_t st = d->finds[j].start, en = st + d->finds[j].len;
+        d->finds[j].start = to16[st];
+        d->finds[j].len = to16[en] - to16[st];
+    }
+    adal__free(to16);
+    d->text16 = t16;
+    d->text16_len = k;
+    d->off8 = off8;
+    d->text = adal__buf_take(&b->text, &d->text_len);
+    if (!d->text)
+        return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
+    if (!alnum)
+        return adal__err(b->ctx, ADAL_EEMPTY, "no text in the document");
+    *out = d;
+    b->doc = NULL;
+    return ADAL_OK;
+}
+
+/* ---- loading --------------------------------------------------------------------------- */
+
+int adal_doc_from_memory(adal_doc **out, adal_ctx *ctx, const void *data, size_t len,
+                         const char *name, const adal_load_opts *opts)
+{
+    *out = NULL;
+    adal__err_clear(ctx);
+    adal_load_opts defaults = ADAL_LOAD_OPTS_INIT;
+    if (!opts)
+        opts = &defaults;
+    size_t max = opts->max_file ? opts->max_file : ADAL_MAX_FILE;
+    if (len > max)
+        return adal__err(ctx, ADAL_ELIMIT, "file is %zu bytes, over the %zu-byte limit", len,
+                         max);
+    return adal__ingest(out, ctx, data, len, name, opts);
+}
+
+int adal_doc_load(adal_doc **out, adal_ctx *ctx, const char *path, const adal_load_opts *opts)
+{
+    *out = NULL;
+    adal__err_clear(ctx);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    size_t max = opts && opts->max_file ? opts->max_file : ADAL_MAX_FILE;
+    int rc = adal__read_file(ctx, path, max, &data, &len);
+    if (rc == ADAL_OK)
+        rc = adal_doc_from_memory(out, ctx, data, len, path, opts);
+    adal__free(data);
+    return rc;
+}
+
+int adal_doc_from_text(adal_doc **out, adal_ctx *ctx, const char *utf8, size_t len,
+                       const char *name)
+{
+    *out = NULL;
+    adal__err_clear(ctx);
+    adal__builder b;
+    int rc = adal__builder_init(&b, ctx, name, ADAL_FMT_TXT);
+    size_t i = 0;
+    while (rc == ADAL_OK && i < len) {
+        const char *nl = memchr(utf8 + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - utf8) : len;
+        rc = adal__b_begin_para(&b, ADAL_PART_BODY);
+        if (rc == ADAL_OK)
+            rc = adal__b_text(&b, utf8 + i, e - i);
+        if (rc == ADAL_OK)
+            rc = adal__b_end_para(&b);
+        i = e + 1;
+    }
+    if (rc == ADAL_OK) {
+        memcpy(b.doc->encoding, "UTF-8", 6);
+        rc = adal__b_finish(&b, out);
+    }
+    adal__builder_free(&b);
+    return rc;
+}
