@@ -207,6 +207,156 @@ typedef struct adal_evasion_summary {
 
 void adal_doc_evasion(const adal_doc *doc, adal_evasion_summary *out);
 
+/* ---------------------------------------------------------------------------------------
+ * Fingerprint: word k-grams (k = ADAL_K) hashed with XXH3-64 (fixed seed derived from
+ * ADAL_FOLD_VERSION), robust winnowing with window ADAL_W (Schleimer et al. 2003): every
+ * shared run of ADAL_K + ADAL_W - 1 = 8 tokens yields a shared fingerprint.
+ * ------------------------------------------------------------------------------------- */
+#define ADAL_K 5
+#define ADAL_W 4
+
+typedef struct adal_fp {
+    uint64_t hash;
+    uint32_t pos; /* index of the k-gram's first token */
+} adal_fp;
+
+/* Compute the fingerprints of a normalised document (normalises it first if needed). */
+int adal_doc_fingerprint(adal_doc *doc, adal_ctx *ctx);
+size_t adal_doc_nfps(const adal_doc *doc);
+const adal_fp *adal_doc_fps(const adal_doc *doc);
+
+/* ---------------------------------------------------------------------------------------
+ * Policy: the university's rubric (DESIGN.md §2) as data, so it can be changed.
+ * ------------------------------------------------------------------------------------- */
+typedef struct adal_band {
+    double min;           /* lowest originality (percent) of the band */
+    const char *range;    /* grade band it unlocks, e.g. "90-100" */
+    const char *label_kk; /* "өте жақсы" */
+    const char *label_ru; /* "отлично" */
+    const char *label_en; /* "excellent" */
+} adal_band;
+
+#define ADAL_MAX_BANDS 8
+
+typedef struct adal_policy {
+    unsigned nbands;              /* bands sorted by descending min; the last has min 0 */
+    adal_band bands[ADAL_MAX_BANDS];
+    double borderline_margin;     /* points either side of a cut-off (default 2) */
+    int band_on_original;         /* 0: band from 100 - borrowed (cited text is not
+                                     plagiarism, the default); 1: from originality */
+} adal_policy;
+
+/* The rubric of DESIGN.md §2: 80 / 70 / 60 / 40 / 0, margin 2, band on 100 - borrowed. */
+void adal_policy_default(adal_policy *out);
+/* Band index for a percentage; *borderline set when within the margin of a cut-off. */
+unsigned adal_policy_band(const adal_policy *p, double percent, int *borderline);
+
+/* The exam grade calculator (DESIGN.md §2): mean of criterion percentages, rounded half up,
+ * mapped to the point-rating letter scale. */
+typedef struct adal_grade {
+    double mean;
+    int rounded;
+    const char *letter;  /* "A", "A-", ..., "F" */
+    double gpa;          /* 4.0 ... 0 */
+    const char *word_kk; /* "Өте жақсы", "Жақсы", "Қанағаттанарлық", "Қанағаттанарлықсыз" */
+    const char *word_ru; /* "Отлично", "Хорошо", "Удовлетворительно", "Неудовлетворительно" */
+    const char *word_en;
+} adal_grade;
+
+/* ADAL_EINVAL if n == 0 or a percentage is outside 0..100 (or not a number). */
+int adal_grade_compute(adal_grade *out, const double *percents, size_t n);
+
+/* ---------------------------------------------------------------------------------------
+ * Match and score: one essay (the query) against sources → passages → originality %.
+ * A report is built by adding candidate sources one by one (from an in-memory reference
+ * set, a corpus store, or another submission) and then finishing it.
+ * ------------------------------------------------------------------------------------- */
+typedef struct adal_check_opts {
+    unsigned version;           /* ADAL_CHECK_OPTS_VERSION */
+    const adal_policy *policy;  /* NULL: adal_policy_default */
+    const adal_doc *template_doc; /* text to exclude (assignment sheet...), or NULL */
+    int count_headers;          /* count headers/footers toward originality (default 0) */
+    unsigned min_tokens;        /* shortest passage kept, default 8 */
+    unsigned min_letters;       /* default 50 */
+    unsigned max_sources;       /* candidates verified per query, default 50 */
+} adal_check_opts;
+
+#define ADAL_CHECK_OPTS_VERSION 1
+#define ADAL_CHECK_OPTS_INIT {ADAL_CHECK_OPTS_VERSION, NULL, NULL, 0, 8, 50, 50}
+
+typedef struct adal_passage {
+    uint32_t source;        /* index into the report's sources */
+    uint32_t qstart, qend;  /* UTF-16 span in the query's text */
+    uint32_t sstart, send;  /* UTF-16 span in the source's text */
+    uint32_t qtok, qntok;   /* first token and token count in the query */
+    uint32_t stok, sntok;   /* same in the source */
+    double similarity;      /* matched tokens / passage tokens, 0..1 */
+    int cited;              /* inside a quotation with a reference, or the bibliography */
+} adal_passage;
+
+typedef struct adal_source_result {
+    const char *id;        /* path or corpus id */
+    const adal_doc *doc;   /* the source document (borrowed from whoever added it) */
+    double percent;        /* share of the query's countable text this source covers */
+    double percent_attributed; /* share after each character is attributed to one source */
+    uint32_t npassages;
+} adal_source_result;
+
+typedef struct adal_score {
+    double originality, borrowed, cited; /* percent of countable characters, sum to 100 */
+    double excluded;       /* percent of the text excluded as template or common text */
+    uint32_t countable;    /* letters and digits of visible counted text */
+    uint32_t covered, cited_chars, excluded_chars;
+    unsigned band;         /* index into the policy's bands */
+    const adal_band *band_info;
+    int borderline;
+} adal_score;
+
+typedef struct adal_report adal_report;
+
+/* Start a report for `query` (normalised and fingerprinted as needed). The query and every
+ * source added must outlive the report. opts may be NULL. */
+int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
+                    const adal_check_opts *opts);
+/* Align the query against one source and keep its passages (none is fine). */
+int adal_report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id);
+/* Mark a span of the query as excluded (shared by a large part of the cohort, say). */
+int adal_report_exclude(adal_report *r, uint32_t start, uint32_t end, const char *why);
+/* Resolve overlaps, classify cited text, compute the score and sort the sources
+ * (by percent, then id). */
+int adal_report_finish(adal_report *r, adal_ctx *ctx);
+void adal_report_free(adal_report *r);
+
+const adal_doc *adal_report_query(const adal_report *r);
+void adal_report_score(const adal_report *r, adal_score *out);
+size_t adal_report_nsources(const adal_report *r);
+const adal_source_result *adal_report_source(const adal_report *r, size_t i);
+size_t adal_report_npassages(const adal_report *r); /* sorted by query start */
+const adal_passage *adal_report_passage(const adal_report *r, size_t i);
+size_t adal_report_nwarnings(const adal_report *r);
+const char *adal_report_warning(const adal_report *r, size_t i);
+
+/* ---------------------------------------------------------------------------------------
+ * Reference set: documents held in memory with an inverted fingerprint index, for
+ * `check --against` and all-pairs comparison. After the last add it is read-only and may
+ * be queried from several threads at once (one adal_ctx per thread).
+ * ------------------------------------------------------------------------------------- */
+typedef struct adal_refset adal_refset;
+
+int adal_refset_new(adal_refset **out, adal_ctx *ctx);
+void adal_refset_free(adal_refset *rs);
+/* Add a document (fingerprinted as needed); the set takes ownership of doc, also on error. */
+int adal_refset_add(adal_refset *rs, adal_ctx *ctx, adal_doc *doc, const char *id);
+size_t adal_refset_count(const adal_refset *rs);
+const adal_doc *adal_refset_doc(const adal_refset *rs, size_t i);
+const char *adal_refset_id(const adal_refset *rs, size_t i);
+/* Check query against the set: candidates by shared non-common fingerprints, then
+ * adal_report_add_source for each, then adal_report_finish. Documents whose index is in
+ * `skip` (n_skip of them, e.g. the query itself or the same student's other versions) are
+ * not considered. */
+int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
+                      const adal_check_opts *opts, const size_t *skip, size_t n_skip);
+
 #ifdef __cplusplus
 }
 #endif

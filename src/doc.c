@@ -47,6 +47,7 @@ void adal_doc_free(adal_doc *doc)
         adal__free((char *)doc->finds[i].text); /* owned: see adal__doc_add_finding */
     adal__free(doc->finds);
     adal__free(doc->toks);
+    adal__free(doc->fps);
     adal__buf_free(&doc->keys);
     adal__free(doc);
 }
@@ -95,6 +96,8 @@ const adal_finding *adal_doc_finding(const adal_doc *doc, size_t i)
 }
 
 size_t adal_doc_ntokens(const adal_doc *doc) { return doc->ntoks; }
+size_t adal_doc_nfps(const adal_doc *doc) { return doc->nfps; }
+const adal_fp *adal_doc_fps(const adal_doc *doc) { return doc->fps; }
 const adal_token *adal_doc_tokens(const adal_doc *doc) { return doc->toks; }
 
 const char *adal_doc_token_key(const adal_doc *doc, size_t i, size_t *len)

@@ -101,6 +101,11 @@ struct adal_doc {
     size_t ntoks, toks_cap;
     adal__buf keys;
     bool normalized;
+
+    /* set by fingerprinting */
+    adal_fp *fps;
+    size_t nfps, fps_cap;
+    bool fingerprinted;
 };
 
 /* Add a finding with UTF-16 offsets (used by normalisation; the builder below converts
