@@ -357,6 +357,21 @@ const char *adal_refset_id(const adal_refset *rs, size_t i);
 int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
                       const adal_check_opts *opts, const size_t *skip, size_t n_skip);
 
+/* ---------------------------------------------------------------------------------------
+ * Report writers (report_*.c): text, JSON, CSV, HTML from one report model.
+ * ------------------------------------------------------------------------------------- */
+/* (section owned by the report writers) */
+
+/* ---------------------------------------------------------------------------------------
+ * Corpus store (store_*.c): the persistent reference corpus.
+ * ------------------------------------------------------------------------------------- */
+/* (section owned by the store) */
+
+/* ---------------------------------------------------------------------------------------
+ * Batch (batch.c): a whole course folder.
+ * ------------------------------------------------------------------------------------- */
+/* (section owned by the batch) */
+
 #ifdef __cplusplus
 }
 #endif
