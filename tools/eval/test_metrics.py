@@ -142,3 +142,49 @@ class Text(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class KazakhSet(unittest.TestCase):
+    """The disguises and the truth of make_kazakh_set.py on hand examples."""
+
+    @classmethod
+    def setUpClass(cls):
+        import make_kazakh_set as K
+        cls.K = K
+
+    def test_latin_2021(self):
+        self.assertEqual(self.K.translit("Қазақстан Республикасы, ұлт, шаһар, Иә",
+                                         self.K.LAT2021, self.K.LAT2021_UP),
+                         "Qazaqstan Respublikasy, ūlt, şahar, İä")
+
+    def test_latin_2018(self):
+        self.assertEqual(self.K.translit("Қазақстан үкімет, ғылым, аңыз, Шымкент, ұлы, ай",
+                                         self.K.LAT2018, self.K.LAT2018_UP),
+                         "Qazaqstan úkimet, ǵylym, ańyz, Shymkent, uly, aı")
+
+    def test_russian_keyboard(self):
+        self.assertEqual(self.K.ru_keyboard("Әке, өнер, Құдай"), "Аке, онер, Кудай")
+
+    def test_zwsp_and_guillemets(self):
+        self.assertEqual(self.K.zwsp("бала мен әке"), "ба\u200bла мен әке")
+        self.assertEqual(self.K.guillemets("бір екі үш төрт бес"), "бір «екі» үш төрт «бес»")
+
+    def test_truth_counts_visible_letters_only(self):
+        paras = [[("Бір екі, үш! ", "o"), ("Төрт бес", "b"), ("жасырын", "hidden")],
+                 [("ақ", "white"), ("12 алты", "b")]]
+        self.assertEqual(self.K.truth_of(paras), (8 + 7 + 6, 7 + 6))
+
+    def test_docx_round_trip_visible_letters(self):
+        import tempfile
+        try:
+            import docx  # noqa: F401
+        except ImportError:
+            self.skipTest("python-docx missing")
+        paras = [[("Бір екі үш ", "o"), ("жасырын мәтін", "hidden"), ("төрт", "b")],
+                 [("ақ", "white"), ("бес", "o")]]
+        with tempfile.TemporaryDirectory() as d:
+            p = os.path.join(d, "t.docx")
+            self.K.write_docx(paras, p)
+            vis, text = self.K.visible_docx(p)
+        self.assertEqual(vis, self.K.truth_of(paras)[0])
+        self.assertIn("жасырын", text)
