@@ -132,10 +132,13 @@ def report_passages(rep):
         sid = field(s, "path", "id", "title", default="")
         sid2 = field(s, "id", default=sid)
         for p in field(s, "passages", default=[]) or []:
-            q0 = field(p, "qstart", "query_start")
-            q1 = field(p, "qend", "query_end")
-            s0 = field(p, "sstart", "source_start")
-            s1 = field(p, "send", "source_end")
+            q, r = field(p, "query"), field(p, "source")
+            if isinstance(q, dict) and isinstance(r, dict):  # docs/FORMATS.md, format_version 1
+                q0, q1 = field(q, "start"), field(q, "end")
+                s0, s1 = field(r, "start"), field(r, "end")
+            else:  # flat names of the task brief
+                q0, q1 = field(p, "qstart", "query_start"), field(p, "qend", "query_end")
+                s0, s1 = field(p, "sstart", "source_start"), field(p, "send", "source_end")
             if None in (q0, q1, s0, s1):
                 continue
             out.append({"source": sid, "source_id": sid2, "qstart": int(q0), "qend": int(q1),

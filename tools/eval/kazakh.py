@@ -85,6 +85,10 @@ def main():
         res, sdt = C.sim_text_percent(texts + [pool])
         for r, t in zip(rows, texts):
             sim[r["essay"]] = 100.0 - res.get((t, pool), 0)
+    same = sum(1 for r in rows if r["essay"] in got
+               and C.field(got[r["essay"]], "countable_chars") == int(r["countable"]))
+    if got:
+        print(f"  adal's countable_chars equals the truth's countable letters for {same}/{len(got)} essays")
     # per essay
     bad, tricks = [], {}
     for r in rows:

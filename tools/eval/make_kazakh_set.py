@@ -62,7 +62,7 @@ RUKBD = {"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у",
 
 TRICKS = ["verbatim", "homoglyph", "zwsp", "white", "hidden", "nbsp", "upper", "guillemets",
           "rewrap", "latin2021", "latin2018", "rukbd"]
-SHARES = [0.10, 0.25, 0.45, 0.70]  # target borrowed share, one essay each per trick
+SHARES = [0.05, 0.10, 0.25, 0.45, 0.70, 0.90]  # target borrowed share, one essay each per trick
 
 
 def translit(text, low, up):
@@ -228,7 +228,10 @@ def passage_from(src_text, nwords, rng):
             n += len(sents[i].split())
             i += 1
         if n >= min(nwords, 40) and not re.match(r"^[А-ЯӘҒҚҢӨҰҮҺІЁ ]+ СӨЗ", out[0]):
-            return " ".join(out)
+            ws = " ".join(out).split(" ")
+            if rng.random() < 0.3 and len(ws) > 60:  # start or end inside a sentence
+                ws = ws[rng.randint(1, 8):] if rng.random() < 0.5 else ws[:-rng.randint(1, 8)]
+            return " ".join(ws)
     return None
 
 

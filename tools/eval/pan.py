@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """pan.py — `make eval` part 2: the Indonesian plagiarism corpus in PAN-11 format
 (data/pan-indonesian/: 30 sources, 35 suspicious documents, 93 cases with character offsets in
-per-document XML; simulated = human paraphrase, artificial = none / random-shuffling /
+per-document XML — 94 counting one element misspelt
+<featue>; simulated = human paraphrase, artificial = none / random-shuffling /
 semantic-variation / pos-preserving).
 
 All 35 suspicious documents are checked in one `adal check SUSP... --against source-documents/
@@ -34,8 +35,9 @@ def load():
         xml = s[:-4] + ".xml"
         if not os.path.exists(xml):
             continue
-        for f in ET.parse(xml).getroot().iter("feature"):
-            if f.get("name") != "plagiarism":
+        for f in ET.parse(xml).getroot():
+            # name="plagiarism" on any element: one case of the corpus is spelt <featue ...>
+            if f.get("name") != "plagiarism" or f.get("this_offset") is None:
                 continue
             t0, tl = int(f.get("this_offset")), int(f.get("this_length"))
             s0, sl = int(f.get("source_offset")), int(f.get("source_length"))

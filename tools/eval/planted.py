@@ -121,13 +121,18 @@ def main():
                 pr = line.strip().split(",")
                 if pr[0] == "adal":
                     sc[tuple(sorted((os.path.basename(pr[1]), os.path.basename(pr[2]))))] = float(pr[3])
+        planted = set()
         with open(os.path.join(out, "truth.csv"), encoding="utf-8") as f:
             next(f)
             for line in f:
                 fa, fb, kind, nw = line.strip().split(",")
+                planted.add(tuple(sorted((fa, fb))))
                 s = sc.get(tuple(sorted((fa, fb))), 0.0)
                 if s <= a["noise"]:
                     print(f"    at/under noise: {fa} {fb} {kind} ({nw} words) adal {s:.4f}")
+        top = sorted(((v, k) for k, v in sc.items() if k not in planted), reverse=True)[:3]
+        for v, k in top:
+            print(f"    highest unplanted: {k[0]} {k[1]} adal {v:.4f}")
     return 0
 
 
