@@ -398,6 +398,7 @@ def plagdet(cases, dets):
     # recall
     rec_each = []
     gran_counts = []
+    case_dets = []
     for s in cases:
         sus, src = [], []
         nr = 0
@@ -408,6 +409,7 @@ def plagdet(cases, dets):
                 src.append((max(s[3][0], r[3][0]), min(s[3][1], r[3][1])))
         got = _union_len(sus) + _union_len(src)
         rec_each.append(got / size(s) if size(s) else 0.0)
+        case_dets.append(nr)
         if nr:
             gran_counts.append(nr)
     prec_each = []
@@ -425,7 +427,7 @@ def plagdet(cases, dets):
     f1 = 2 * prec * rec / (prec + rec) if prec + rec > 0 else 0.0
     return {"plagdet": f1 / math.log2(1 + gran), "precision": prec, "recall": rec,
             "granularity": gran, "f1": f1, "detected_cases": len(gran_counts),
-            "case_recall": rec_each, "det_precision": prec_each}
+            "case_recall": rec_each, "case_dets": case_dets, "det_precision": prec_each}
 
 
 # ---- sim_text -----------------------------------------------------------------------------

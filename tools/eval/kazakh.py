@@ -102,7 +102,7 @@ def main():
         if err is None or abs(err) > TOL:
             bad.append((r, a, err, rep))
     print(f"  {'trick':11s} {'n':>2s}  {'adal mean|err|':>14s} {'max|err|':>8s} {'within 3':>8s}"
-          f"   {'sim_text':>14s} {'max|err|':>8s} {'within 3':>8s}")
+          f"   {'sim_text mean':>14s} {'max|err|':>8s} {'within 3':>8s}")
     for t in ["verbatim", "homoglyph", "zwsp", "white", "hidden", "nbsp", "upper", "guillemets",
               "rewrap", "latin2021", "latin2018", "rukbd", "original"]:
         v = tricks.get(t)

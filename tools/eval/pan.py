@@ -123,15 +123,17 @@ def sim_detections(susp, srcs):
     return sorted(dets), dt
 
 
-def merge(dets, gap):
-    """Join detections of the same document pair whose spans are less than `gap` characters
-    apart on both sides (how PAN detectors post-process; a diagnostic, not adal's output)."""
+def merge(dets, gap, src_gap=1000):
+    """Join detections of the same document pair less than `gap` characters apart in the
+    suspicious document whose source spans lie less than `src_gap` characters apart (in any
+    order: shuffled cases reorder the source). How PAN detectors post-process; a diagnostic
+    for the engine, not adal's output."""
     out = []
     for d in sorted(dets):
         if out:
             p = out[-1]
-            if (p[0] == d[0] and p[2] == d[2] and d[1][0] - p[1][1] < gap
-                    and abs(d[3][0] - p[3][1]) < gap):
+            sdist = max(d[3][0] - p[3][1], p[3][0] - d[3][1], 0)
+            if p[0] == d[0] and p[2] == d[2] and d[1][0] - p[1][1] < gap and sdist < src_gap:
                 out[-1] = (p[0], (p[1][0], max(p[1][1], d[1][1])), p[2],
                            (min(p[3][0], d[3][0]), max(p[3][1], d[3][1])))
                 continue
@@ -144,10 +146,14 @@ def show(tool, m, cases):
           f"  recall {m['recall']:.4f}  granularity {m['granularity']:.4f}"
           f"  cases detected {m['detected_cases']}/{len(cases)}")
     kinds = {}
-    for (c, kind), r in zip(cases, m["case_recall"]):
-        kinds.setdefault(kind, []).append(r)
-    parts = [f"{k} {sum(v) / len(v):.2f} (n={len(v)})" for k, v in sorted(kinds.items())]
-    print(f"  {'':9s} recall by type: {', '.join(parts)}")
+    for (c, kind), r, g in zip(cases, m["case_recall"], m["case_dets"]):
+        kinds.setdefault(kind, []).append((r, g))
+    parts = []
+    for k, v in sorted(kinds.items()):
+        det = [g for _, g in v if g]
+        gr = f"{sum(det) / len(det):.2f}" if det else "-"
+        parts.append(f"{k} {sum(r for r, _ in v) / len(v):.2f}/{gr} (n={len(v)})")
+    print(f"  {'':9s} recall/granularity by type: {', '.join(parts)}")
 
 
 def main():
@@ -173,8 +179,9 @@ def main():
     merged = merge(dets, 300)
     if len(merged) < len(dets):
         mm = C.plagdet(truth, merged)
-        print(f"  {'':9s} (diagnostic: passages of one source pair less than 300 characters apart"
-              f" on both sides merged → {len(merged)} passages, PlagDet {mm['plagdet']:.4f},"
+        print(f"  {'':9s} (diagnostics: F1 {m['f1']:.4f} is the PlagDet a granularity of 1 would"
+              f" give; passages of one source pair < 300 characters apart (source < 1000) merged"
+              f" → {len(merged)} passages, PlagDet {mm['plagdet']:.4f},"
               f" granularity {mm['granularity']:.4f})")
     if C.have_sim_text():
         sd, sdt = sim_detections(susp, srcs)
