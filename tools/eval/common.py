@@ -112,13 +112,13 @@ def adal_check(files, against, extra=()):
         cmd += ["--against", a]
     cmd += ["--format", "json", *extra]
     out, err, rc, dt = run(cmd, ok=(0, 1))
-    if rc not in (0, 1):
-        return None, dt
     try:
-        return json_stream(out), dt
+        reps = json_stream(out)
     except ValueError as e:
         sys.stderr.write(f"eval: adal check printed invalid JSON: {e}\n")
         return None, dt
+    # exit 2 with reports: some files failed (named on stderr), the others were checked
+    return (reps if reps or rc in (0, 1) else None), dt
 
 
 def report_file(rep):
