@@ -388,8 +388,9 @@ def write_lo(e, path, fmt):
 
 
 def write_txt_cp1251(e, path):
+    """Windows line ends, a blank line between paragraphs (how a text file marks them)."""
     with open(path, "wb") as f:
-        f.write(e.plain().replace("\n", "\r\n").encode("cp1251"))
+        f.write(e.plain().rstrip("\n").replace("\n", "\r\n\r\n").encode("cp1251") + b"\r\n")
 
 
 def write_txt(paras, path):

@@ -52,8 +52,10 @@ if "$ADAL" batch --help >/dev/null 2>&1; then
   if has_opt batch --against; then
     args+=(--against "$CORPUS/sources")
   elif "$ADAL" corpus add --help >/dev/null 2>&1; then
-    echo "== adal corpus add --db $OUT/adal.db ${#SOURCES[@]} sources"
-    "$ADAL" corpus add --db "$OUT/adal.db" "${SOURCES[@]}"
+    add=(corpus add --db "$OUT/adal.db" "$CORPUS/sources")
+    has_opt corpus --kind && add+=(--kind source)
+    echo "== adal ${add[*]}"
+    "$ADAL" "${add[@]}"
     judge $? "corpus add"
   fi
   echo "== adal ${args[*]}"
