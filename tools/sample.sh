@@ -72,12 +72,45 @@ if "$ADAL" check --help >/dev/null 2>&1; then
   # ---- every essay against the sources ------------------------------------------------
   args=(check "${ESSAYS[@]}" --against "$CORPUS/sources")
   has_opt check --template && args+=(--template "$CORPUS/assignment.docx")
+  rm -f "$OUT/check.txt" "$OUT/check.jsonl" "$OUT/pairs.txt"
   echo "== adal ${args[*]}"
-  "$ADAL" "${args[@]}" | tee "$OUT/check.txt"
-  rc=${PIPESTATUS[0]}
-  judge "$rc" check
+  "$ADAL" "${args[@]}" -o "$OUT/check.txt" 2>/dev/null
+  judge $? "check (text)"
+  # the errors go to stderr once, from this run
+  "$ADAL" "${args[@]}" --format json -o "$OUT/check.jsonl"
+  rc=$?
+  judge $rc "check (json)"
+  "$PY" - "$OUT/check.jsonl" <<'PYEOF' || status=2
+import json, sys
+print("%-26s %6s %6s %6s %6s  %-7s %-38s %s" % ("essay", "orig%", "borr%", "cited%", "excl%",
+      "band", "top source", "evasion"))
+for line in open(sys.argv[1], encoding="utf-8"):
+    d = json.loads(line)
+    name = d["file"].split("/course/", 1)[-1]
+    if "error" in d:
+        print("%-26s error: %s [%s]" % (name, d["error"]["message"], d["error"]["code"]))
+        continue
+    src = d.get("sources") or []
+    top = "%s %.1f" % (src[0]["id"].rsplit("/", 1)[-1], src[0]["percent"]) if src else "-"
+    ev = d.get("evasion", {})
+    kinds = ", ".join("%s %d" % (k, v["count"]) for k, v in ev.get("counts", {}).items()
+                      if v.get("count"))
+    print("%-26s %6.1f %6.1f %6.1f %6.1f  %-7s %-38s %s%s" % (name, d["originality"],
+          d["borrowed"], d["cited"], d.get("excluded", {}).get("percent", 0),
+          d["band"]["range"] + ("?" if d.get("borderline") else ""), top, kinds or "-",
+          "  SUSPICIOUS" if ev.get("suspicious") else ""))
+PYEOF
+  if has_opt compare --template; then
+    # collusion: passages shared between submissions, the template excluded
+    echo
+    echo "== adal compare --all $CORPUS/course --template $CORPUS/assignment.docx"
+    "$ADAL" compare --all "$CORPUS/course" --template "$CORPUS/assignment.docx" \
+      --format text 2>/dev/null | tee "$OUT/pairs.txt" | head -10
+    judge "${PIPESTATUS[0]}" "compare --all"
+  fi
   echo
-  echo "sample: report in ${OUT#"$ROOT"/}/check.txt; what was planted: corpus/TRUTH.md (exit $rc)"
+  echo "sample: full reports in ${OUT#"$ROOT"/}/check.txt and check.jsonl;" \
+       "what was planted: corpus/TRUTH.md (adal check exit $rc)"
   exit $status
 fi
 
