@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 case $B in /*) ADAL=$B/adal ;; *) ADAL=$ROOT/$B/adal ;; esac
 [ -n "${ADAL_SAMPLE_BIN:-}" ] && ADAL=$ADAL_SAMPLE_BIN
-OUT=$ROOT/build/sample
+OUT=build/sample
 CORPUS=corpus
 if [ ! -x "$ADAL" ]; then
   echo "sample: $ADAL not built (run make first)" >&2
@@ -40,6 +40,36 @@ judge() {
   fi
 }
 
+# One line per essay from adal's JSON Lines report (docs/FORMATS.md).
+summarise_jsonl() {
+  "$PY" - "$1" <<'PYEOF'
+import json, sys
+print("%-26s %6s %6s %6s %6s  %-16s %-36s %s" % ("essay", "orig%", "borr%", "cited%", "excl%",
+      "band", "top source", "evasion"))
+for line in open(sys.argv[1], encoding="utf-8"):
+    d = json.loads(line)
+    name = str(d.get("file", "?")).split("/course/", 1)[-1]
+    if "originality" not in d and "error" not in d:
+        print("%-26s %s" % (name, line.strip()[:100]))
+        continue
+    if "error" in d:
+        e = d["error"] if isinstance(d["error"], dict) else {"message": d["error"], "code": "?"}
+        print("%-26s error: %s [%s]" % (name, e.get("message"), e.get("code")))
+        continue
+    src = d.get("sources") or []
+    top = "%s %.1f" % (src[0]["id"].rsplit("/", 1)[-1], src[0]["percent"]) if src else "-"
+    ev = d.get("evasion", {})
+    kinds = ", ".join("%s %d" % (k, v["count"]) for k, v in ev.get("counts", {}).items()
+                      if v.get("count"))
+    band = d.get("band") or {}
+    print("%-26s %6.1f %6.1f %6.1f %6.1f  %-16s %-36s %s%s" % (name, d["originality"],
+          d.get("borrowed", 0), d.get("cited", 0), (d.get("excluded") or {}).get("percent", 0),
+          str(band.get("range", "?")) + (" (borderline)" if d.get("borderline") else ""), top,
+          kinds or "-",
+          "  SUSPICIOUS" if ev.get("suspicious") else ""))
+PYEOF
+}
+
 # The essays, in a stable order; the sources.
 mapfile -t ESSAYS < <(find "$CORPUS/course" -type f | LC_ALL=C sort)
 mapfile -t SOURCES < <(find "$CORPUS/sources" -type f | LC_ALL=C sort)
@@ -62,8 +92,13 @@ if "$ADAL" batch --help >/dev/null 2>&1; then
   "$ADAL" "${args[@]}"
   rc=$?
   judge $rc batch
+  sum=$(find "$OUT/report" -maxdepth 1 -name '*.jsonl' 2>/dev/null | LC_ALL=C sort | head -1)
+  if [ -n "$sum" ]; then
+    echo
+    summarise_jsonl "$sum" || status=2
+  fi
   echo
-  echo "sample: reports in ${OUT#"$ROOT"/}/report/, store ${OUT#"$ROOT"/}/adal.db;" \
+  echo "sample: reports in $OUT/report/, store $OUT/adal.db;" \
        "what was planted: corpus/TRUTH.md (exit $rc)"
   exit $status
 fi
@@ -80,26 +115,7 @@ if "$ADAL" check --help >/dev/null 2>&1; then
   "$ADAL" "${args[@]}" --format json -o "$OUT/check.jsonl"
   rc=$?
   judge $rc "check (json)"
-  "$PY" - "$OUT/check.jsonl" <<'PYEOF' || status=2
-import json, sys
-print("%-26s %6s %6s %6s %6s  %-7s %-38s %s" % ("essay", "orig%", "borr%", "cited%", "excl%",
-      "band", "top source", "evasion"))
-for line in open(sys.argv[1], encoding="utf-8"):
-    d = json.loads(line)
-    name = d["file"].split("/course/", 1)[-1]
-    if "error" in d:
-        print("%-26s error: %s [%s]" % (name, d["error"]["message"], d["error"]["code"]))
-        continue
-    src = d.get("sources") or []
-    top = "%s %.1f" % (src[0]["id"].rsplit("/", 1)[-1], src[0]["percent"]) if src else "-"
-    ev = d.get("evasion", {})
-    kinds = ", ".join("%s %d" % (k, v["count"]) for k, v in ev.get("counts", {}).items()
-                      if v.get("count"))
-    print("%-26s %6.1f %6.1f %6.1f %6.1f  %-7s %-38s %s%s" % (name, d["originality"],
-          d["borrowed"], d["cited"], d.get("excluded", {}).get("percent", 0),
-          d["band"]["range"] + ("?" if d.get("borderline") else ""), top, kinds or "-",
-          "  SUSPICIOUS" if ev.get("suspicious") else ""))
-PYEOF
+  summarise_jsonl "$OUT/check.jsonl" || status=2
   if has_opt compare --template; then
     # collusion: passages shared between submissions, the template excluded
     echo
@@ -109,7 +125,7 @@ PYEOF
     judge "${PIPESTATUS[0]}" "compare --all"
   fi
   echo
-  echo "sample: full reports in ${OUT#"$ROOT"/}/check.txt and check.jsonl;" \
+  echo "sample: full reports in $OUT/check.txt and check.jsonl;" \
        "what was planted: corpus/TRUTH.md (adal check exit $rc)"
   exit $status
 fi
