@@ -104,17 +104,30 @@ if "$ADAL" batch --help >/dev/null 2>&1; then
 fi
 
 if "$ADAL" check --help >/dev/null 2>&1; then
-  # ---- every essay against the sources ------------------------------------------------
-  args=(check "${ESSAYS[@]}" --against "$CORPUS/sources")
-  has_opt check --template && args+=(--template "$CORPUS/assignment.docx")
+  # ---- every essay against the sources and the other students' work -----------------------
+  # What batch will do, one essay at a time: the sources, plus every *other* student's folder
+  # (a student's own versions are not collusion), the assignment sheet excluded.
+  tmpl=()
+  has_opt check --template && tmpl=(--template "$CORPUS/assignment.docx")
   rm -f "$OUT/check.txt" "$OUT/check.jsonl" "$OUT/pairs.txt"
-  echo "== adal ${args[*]}"
-  "$ADAL" "${args[@]}" -o "$OUT/check.txt" 2>/dev/null
-  judge $? "check (text)"
-  # the errors go to stderr once, from this run
-  "$ADAL" "${args[@]}" --format json -o "$OUT/check.jsonl"
-  rc=$?
-  judge $rc "check (json)"
+  echo "== adal check ESSAY --against $CORPUS/sources --against OTHER-STUDENTS... ${tmpl[*]}"
+  rc=0
+  for f in "${ESSAYS[@]}"; do
+    me=$(dirname "$f")
+    args=(check "$f" --against "$CORPUS/sources")
+    for d in "$CORPUS"/course/*/; do
+      d=${d%/}
+      [ "$d" = "$me" ] || args+=(--against "$d")
+    done
+    args+=("${tmpl[@]}")
+    "$ADAL" "${args[@]}" >>"$OUT/check.txt" 2>/dev/null
+    judge $? "check $f (text)"
+    # the errors go to stderr once, from this run
+    "$ADAL" "${args[@]}" --format json >>"$OUT/check.jsonl"
+    r=$?
+    judge $r "check $f (json)"
+    [ $r -gt $rc ] && rc=$r
+  done
   summarise_jsonl "$OUT/check.jsonl" || status=2
   if has_opt compare --template; then
     # collusion: passages shared between submissions, the template excluded

@@ -85,11 +85,11 @@ for r in rows:
             no("%s: unexpected error %s" % (key, d["error"]))
         continue
     share = float(r["approx_share"])
-    src = [s["id"].rsplit("/", 1)[-1] for s in d["sources"]]
-    if r["kind"] in COPY:
-        if abs(d["borrowed"] - share) > 15:
+    src = [(s.get("id") or "", s.get("path") or "") for s in d["sources"]]
+    if r["kind"] in COPY or r["kind"] == "collusion":
+        if abs(d["borrowed"] - share) > 8:
             no("%s: borrowed %.1f %%, planted ≈ %.0f %%" % (key, d["borrowed"], share))
-        if not src or src[0] != r["source"].rsplit("/", 1)[-1]:
+        if not src or not any(x.endswith(r["source"]) for x in src[0]):
             no("%s: top source %s, planted %s" % (key, src[:1], r["source"]))
     if r["kind"] in TRICK and not d["evasion"]["suspicious"]:
         no("%s: %s trick not flagged suspicious" % (key, r["kind"]))
