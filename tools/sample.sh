@@ -70,6 +70,32 @@ for line in open(sys.argv[1], encoding="utf-8"):
 PYEOF
 }
 
+# One line per submission from the batch's summary.json, and the collusion clusters.
+summarise_batch() {
+  "$PY" - "$1" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+print("%-26s %6s %6s %6s %6s  %-16s %-30s %s" % ("submission", "orig%", "borr%", "cited%",
+      "excl%", "band", "top source", "cluster"))
+clusters = {}
+for r in d.get("rows", []):
+    name, st = r.get("file", "?"), r.get("status")
+    if st != "ok":
+        extra = ": %s [%s]" % (r.get("message"), r.get("error")) if st == "error" else ""
+        print("%-26s %s%s" % (name, st, extra))
+        continue
+    top = "%s %.1f" % (r["top_source"], r.get("top_source_percent") or 0) if r.get("top_source") else "-"
+    if r.get("cluster") is not None:
+        clusters.setdefault(r["cluster"], []).append(name)
+    print("%-26s %6.1f %6.1f %6.1f %6.1f  %-16s %-30s %s" % (name, r.get("originality", 0),
+          r.get("borrowed", 0), r.get("cited", 0), r.get("excluded") or 0,
+          str(r.get("band")) + (" (borderline)" if r.get("borderline") else ""), top,
+          r["cluster"] if r.get("cluster") is not None else "-"))
+for c in sorted(clusters):
+    print("collusion cluster %s: %s" % (c, ", ".join(clusters[c])))
+PYEOF
+}
+
 # The essays, in a stable order; the sources.
 mapfile -t ESSAYS < <(find "$CORPUS/course" -type f | LC_ALL=C sort)
 mapfile -t SOURCES < <(find "$CORPUS/sources" -type f | LC_ALL=C sort)
@@ -81,7 +107,7 @@ if "$ADAL" batch --help >/dev/null 2>&1; then
   has_opt batch --template && args+=(--template "$CORPUS/assignment.docx")
   if has_opt batch --against; then
     args+=(--against "$CORPUS/sources")
-  elif "$ADAL" corpus add --help >/dev/null 2>&1; then
+  elif "$ADAL" corpus --help >/dev/null 2>&1; then
     add=(corpus add --db "$OUT/adal.db" "$CORPUS/sources")
     has_opt corpus --kind && add+=(--kind source)
     echo "== adal ${add[*]}"
@@ -92,10 +118,9 @@ if "$ADAL" batch --help >/dev/null 2>&1; then
   "$ADAL" "${args[@]}"
   rc=$?
   judge $rc batch
-  sum=$(find "$OUT/report" -maxdepth 1 -name '*.jsonl' 2>/dev/null | LC_ALL=C sort | head -1)
-  if [ -n "$sum" ]; then
+  if [ -s "$OUT/report/summary.json" ]; then
     echo
-    summarise_jsonl "$sum" || status=2
+    summarise_batch "$OUT/report/summary.json" || status=2
   fi
   echo
   echo "sample: reports in $OUT/report/, store $OUT/adal.db;" \
