@@ -214,12 +214,13 @@ static int tok_open(run *r, uint32_t start, uint32_t seg)
     return ADAL_OK;
 }
 
-static int tok_add(run *r, uint32_t cp, unsigned cls)
+static inline int tok_add(run *r, uint32_t cp, unsigned cls)
 {
     ptok *p = &r->pt[r->npt - 1];
     if (p->nraw >= ADAL_NORM_MAX_CP)
         return ADAL_OK; /* very long "word": one token, key truncated */
-    if (adal__grow((void **)&r->raw, &r->raw_cap, r->nraw + 1, sizeof *r->raw))
+    if (r->nraw >= r->raw_cap &&
+        adal__grow((void **)&r->raw, &r->raw_cap, r->nraw + 1, sizeof *r->raw))
         return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
     r->raw[r->nraw++] = cp;
     p->nraw++;
@@ -245,6 +246,36 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
     int rc = ADAL_OK;
     r->open = false;
     while (i < e) {
+        /* fast path (design-notes §4.6): a lone code point below U+0500 whose NFKC_CF is
+         * one unit, followed by a boundary, not invisible, not a space look-alike — nearly
+         * every character of Kazakh and Russian text */
+        uint32_t c0 = s[i];
+        if (c0 < ADAL_NORM_FAST && (n->cls[c0] & (NT_SIMPLE | NT_INVIS | NT_ODDSP)) == NT_SIMPLE &&
+            (i + 1 == e || (s[i + 1] < ADAL_NORM_FAST && (n->cls[s[i + 1]] & NT_BOUND))) &&
+            !r->inv_n && !r->sp_n && n->out[c0] && n->out[c0] < ADAL_NORM_FAST) {
+            uint32_t o = n->out[c0];
+            unsigned ocl = n->cls[o];
+            if (ocl & NT_ALNUM) {
+                if (!r->open && (rc = tok_open(r, i, segno)))
+                    return rc;
+                adal_token *t = &r->doc->toks[r->doc->ntoks - 1];
+                if (r->pending_invis) {
+                    t->flags |= ADAL_TOK_IGNORABLE;
+                    r->pending_invis = false;
+                }
+                t->end = i + 1;
+                if ((rc = tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o,
+                                  ocl)))
+                    return rc;
+            } else if (ocl & NT_MARK) {
+                if (r->open)
+                    r->doc->toks[r->doc->ntoks - 1].end = i + 1;
+            } else {
+                r->open = false;
+            }
+            i++;
+            continue;
+        }
         uint32_t j = i;
         UChar32 c;
         U16_NEXT(s, j, e, c);

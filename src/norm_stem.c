@@ -7,7 +7,7 @@
 #include "norm.h"
 
 #include <libstemmer.h>
-#include <string.h>
+#include <uchar.h>
 
 static bool is_vowel(uint32_t c)
 {
@@ -52,38 +52,62 @@ int adal__stem_ru(adal_ctx *ctx, uint32_t *cps, size_t *n, size_t cap)
     return ADAL_OK;
 }
 
-/* Suffixes in base-folded spelling, longest first within each group. */
-static const char *const kk_case[] = {
-    "ндагы", "ндеги", "дагы", "деги", "тагы", "теги",
-    "нын", "нин", "дын", "дин", "тын", "тин",
-    "нан", "нен", "дан", "ден", "тан", "тен",
-    "нда", "нде", "мен", "бен", "пен", "нга", "нге",
-    "да", "де", "та", "те", "га", "ге", "ка", "ке", "на", "не",
-    "ны", "ни", "ды", "ди", "ты", "ти", NULL,
+/* Suffixes in base-folded spelling, written backwards (last letter first, so a mismatch
+ * costs one comparison), longest first within each group. */
+static const char32_t *const kk_case[] = {
+    U"ыгадн", U"игедн", U"ыгад", U"игед", U"ыгат", U"игет",
+    U"нын", U"нин", U"ныд", U"нид", U"ныт", U"нит",
+    U"нан", U"нен", U"над", U"нед", U"нат", U"нет",
+    U"адн", U"едн", U"нем", U"неб", U"неп", U"агн", U"егн",
+    U"ад", U"ед", U"ат", U"ет", U"аг", U"ег", U"ак", U"ек", U"ан", U"ен",
+    U"ын", U"ин", U"ыд", U"ид", U"ыт", U"ит", NULL,
 };
-static const char *const kk_poss[] = {
-    "ымыз", "имиз", "ыныз", "иниз", "мыз", "миз", "ныз", "низ",
-    "ым", "им", "ын", "ин", "сы", "си", "ы", "и", NULL,
+static const char32_t *const kk_poss[] = {
+    U"зымы", U"зими", U"зыны", U"зини", U"зым", U"зим", U"зын", U"зин",
+    U"мы", U"ми", U"ны", U"ни", U"ыс", U"ис", U"ы", U"и", NULL,
 };
-static const char *const kk_plur[] = {"лар", "лер", "дар", "дер", "тар", "тер", NULL};
+static const char32_t *const kk_plur[] = {U"рал", U"рел", U"рад", U"ред", U"рат", U"рет", NULL};
 
-/* Strip the longest suffix of `list` that leaves at least `keep` code points. */
-static bool strip(uint32_t *cps, size_t *n, const char *const *list, size_t keep)
+/* Kazakh morphophonology decides which allomorph follows which stem, and checking it is
+ * what keeps unrelated words apart (measured on Abai): a possessive starting with a vowel
+ * (-ы, -ым, -ың) follows a consonant, one starting with a consonant (-сы, -мыз, -ңыз)
+ * follows a vowel, so жақсы "good" is not жақ "side" + -сы, and құдай (folded кудаи) is not
+ * құда "in-law" + -і; a case ending starting with н follows a vowel or м/н/ң
+ * (баланың, адамның). */
+enum { AFTER_ANY, AFTER_VOWEL, AFTER_CONS, AFTER_VOWEL_NASAL };
+
+static bool stem_vowel(uint32_t c) { return is_vowel(c); }
+
+static int rule_of(const char32_t *suf, size_t sl, bool poss)
 {
+    uint32_t first = (uint32_t)suf[sl - 1]; /* stored backwards */
+    if (poss)
+        return stem_vowel(first) ? AFTER_CONS : AFTER_VOWEL;
+    return first == 0x043D ? AFTER_VOWEL_NASAL : AFTER_ANY;
+}
+
+/* Strip the first (longest) suffix of `list` that leaves at least `keep` code points and
+ * fits the stem's last letter. */
+static bool strip(uint32_t *cps, size_t *n, const char32_t *const *list, size_t keep, bool poss)
+{
+    if (*n == 0)
+        return false;
     for (size_t s = 0; list[s]; s++) {
-        uint32_t suf[8];
-        size_t sl = 0, i = 0, bl = strlen(list[s]);
-        while (i < bl && sl < 8)
-            suf[sl++] = adal__utf8_next(list[s], bl, &i);
-        if (*n < sl + keep)
+        const char32_t *suf = list[s];
+        if (cps[*n - 1] != (uint32_t)suf[0])
+            continue; /* suffixes are stored last letter first */
+        size_t sl = 1;
+        while (suf[sl] && sl < *n && cps[*n - 1 - sl] == (uint32_t)suf[sl])
+            sl++;
+        if (suf[sl] || *n < sl + keep)
             continue;
-        size_t j = 0;
-        while (j < sl && cps[*n - sl + j] == suf[j])
-            j++;
-        if (j == sl) {
-            *n -= sl;
-            return true;
-        }
+        uint32_t prev = cps[*n - sl - 1];
+        int rule = rule_of(suf, sl, poss);
+        if ((rule == AFTER_VOWEL && !stem_vowel(prev)) || (rule == AFTER_CONS && stem_vowel(prev)) ||
+            (rule == AFTER_VOWEL_NASAL && !stem_vowel(prev) && prev != 0x043C && prev != 0x043D))
+            continue;
+        *n -= sl;
+        return true;
     }
     return false;
 }
@@ -92,9 +116,9 @@ void adal__stem_kk(uint32_t *cps, size_t *n)
 {
     /* keep ≥ 3 letters: shorter stems merge unrelated roots (measured on Abai, see
      * tests/unit/test_norm.c norm_kk_stem_abai) */
-    bool any = strip(cps, n, kk_case, 3);
-    any |= strip(cps, n, kk_poss, 3);
-    any |= strip(cps, n, kk_plur, 3);
+    bool any = strip(cps, n, kk_case, 3, false);
+    any |= strip(cps, n, kk_poss, 3, true);
+    any |= strip(cps, n, kk_plur, 3, false);
     /* a suffix voices the root's last consonant (кітап → кітабы, жүрек → жүрегі):
      * unvoice it back once a suffix is gone */
     if (any && *n > 0) {

@@ -479,3 +479,61 @@ TEST(norm_abai_rate)
     free(abai);
     adal_ctx_free(ctx);
 }
+
+/* The Kazakh suffix stripper: inflected forms of one word share a key, unrelated words
+ * that only look like stem + suffix do not (жақсы "good" ≠ жақ "side" + -сы, құдай "god" ≠
+ * құда "in-law" + -і). */
+TEST(norm_kk_stem)
+{
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    char *a = keys_of(ctx,
+                      "Адамның адамды адамға адамдар адамнан адамдардың баласының баласына "
+                      "балаларды кітаптарымызда кітабы кітап жүрегі жүрек Қазақстанның",
+                      NULL);
+    CHECK_EQ_STR(a, "адам адам адам адам адам адам бала бала бала китап китап китап журек "
+                    "журек казакстан");
+    free(a);
+    a = keys_of(ctx, "Жақсы жақ құдай құда адам ата ана бала", NULL);
+    CHECK_EQ_STR(a, "жакс жак кудаи куда адам ата ана бала");
+    free(a);
+    adal_ctx_free(ctx);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* On all 45 Words of Abai: how far the stripper collapses word forms (6,023 distinct
+ * lower-case forms → 4,098 keys when measured). */
+TEST(norm_kk_stem_abai)
+{
+    if (!th_shared())
+        SKIP("../shared absent");
+    size_t len = 0;
+    char *abai = th_read(th_path("data/kazakh/abai/abai-kara-soz.LF.txt"), &len);
+    if (!abai)
+        SKIP("Abai text absent");
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    adal_doc *doc = NULL;
+    CHECK_EQ_INT(adal_doc_from_text(&doc, ctx, abai, len, "abai"), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_normalize(doc, ctx), ADAL_OK);
+    size_t nt = adal_doc_ntokens(doc);
+    uint64_t *h = malloc(nt * sizeof *h);
+    for (size_t i = 0; i < nt; i++)
+        h[i] = adal_doc_tokens(doc)[i].hash;
+    qsort(h, nt, sizeof *h, cmp_u64);
+    size_t keys = 0;
+    for (size_t i = 0; i < nt; i++)
+        keys += i == 0 || h[i] != h[i - 1];
+    fprintf(stderr, "    abai: %zu tokens, %zu distinct keys\n", nt, keys);
+    CHECK(nt > 15000);
+    CHECK(keys > 3500 && keys < 4500);
+    free(h);
+    adal_doc_free(doc);
+    free(abai);
+    adal_ctx_free(ctx);
+}
