@@ -23,7 +23,7 @@
 
 /* Marks the code point in a token's raw buffer as a capital in the student's text. */
 #define RAW_UPPER (1u << 30)
-#define RAW_CP(x) ((x) & 0x1FFFFF)
+#define RAW_CP(x) ((x)&0x1FFFFF)
 
 /* ---- per-context state ------------------------------------------------------------------ */
 
@@ -57,12 +57,25 @@ static unsigned classify(const UNormalizer2 *n2, uint32_t cp)
             c |= NT_GRK;
     }
     switch (cp) {
-    case 0x04D9: case 0x0493: case 0x049B: case 0x04A3: case 0x04E9: case 0x04B1:
-    case 0x04AF: case 0x04BB: case 0x0456:
+    case 0x04D9:
+    case 0x0493:
+    case 0x049B:
+    case 0x04A3:
+    case 0x04E9:
+    case 0x04B1:
+    case 0x04AF:
+    case 0x04BB:
+    case 0x0456:
         c |= NT_KK;
         break;
-    case 0x044C: case 0x044A: case 0x044D: case 0x0449: case 0x0446: case 0x0447:
-    case 0x0444: case 0x0451:
+    case 0x044C:
+    case 0x044A:
+    case 0x044D:
+    case 0x0449:
+    case 0x0446:
+    case 0x0447:
+    case 0x0444:
+    case 0x0451:
         c |= NT_RU;
         break;
     default:
@@ -129,10 +142,10 @@ void adal__norm_free(struct adal__norm *n)
 
 /* A token of the current paragraph before its key is made. */
 typedef struct ptok {
-    uint32_t raw, nraw;        /* its code points in run.raw (RAW_UPPER-tagged) */
+    uint32_t raw, nraw; /* its code points in run.raw (RAW_UPPER-tagged) */
     uint16_t lat, cyr, grk, dig;
-    uint16_t foreign;          /* look-alikes folded (for the finding's count) */
-    bool only_i;               /* the only foreign letters were Latin i/ı (Kazakh habit) */
+    uint16_t foreign; /* look-alikes folded (for the finding's count) */
+    bool only_i;      /* the only foreign letters were Latin i/ı (Kazakh habit) */
 } ptok;
 
 enum { LANG_RU = 1, LANG_KK = 2 };
@@ -148,8 +161,8 @@ typedef struct run {
     size_t para_first; /* doc->toks index of the paragraph's first token */
     uint32_t nfind[ADAL_EV__COUNT];
     size_t last_find[ADAL_EV__COUNT];
-    int doc_lang;      /* fallback for paragraphs with too little evidence */
-    int doc_alphabet;  /* Kazakh Latin alphabet by the whole document's diacritics */
+    int doc_lang;     /* fallback for paragraphs with too little evidence */
+    int doc_alphabet; /* Kazakh Latin alphabet by the whole document's diacritics */
     /* the open token */
     bool open, pending_invis;
     /* invisible / odd-space runs */
@@ -264,8 +277,8 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                     r->pending_invis = false;
                 }
                 t->end = i + 1;
-                if ((rc = tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o,
-                                  ocl)))
+                if ((rc =
+                         tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o, ocl)))
                     return rc;
             } else if (ocl & NT_MARK) {
                 if (r->open)
@@ -329,8 +342,7 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
             olen = unorm2_normalize(n->nfkc_cf, s + i, (int32_t)(k - i), nb,
                                     (int32_t)(sizeof nb / sizeof *nb), &st);
             if (U_FAILURE(st))
-                return adal__err(r->ctx, ADAL_EICU, "normalisation failed: %s",
-                                 u_errorName(st));
+                return adal__err(r->ctx, ADAL_EICU, "normalisation failed: %s", u_errorName(st));
             o = nb;
         }
         for (int32_t p = 0; p < olen;) {
@@ -372,6 +384,17 @@ static bool lookalike_only(const uint32_t *raw, uint32_t n)
         if (!adal__fold_homoglyph(RAW_CP(raw[i]), raw[i] & RAW_UPPER, false))
             return false;
     return n > 0;
+}
+
+/* Roman numerals (XIX ғасыр, XX век) are Latin on purpose, never look-alikes. */
+static bool roman_only(const uint32_t *raw, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t c = RAW_CP(raw[i]);
+        if (c == 0 || c >= 0x80 || !strchr("ivxlcdm", (int)c))
+            return false;
+    }
+    return true;
 }
 
 /* Fold look-alikes of one token to Cyrillic; returns how many were folded. */
@@ -472,8 +495,8 @@ static int pass2(run *r, const adal_segment *seg)
                     evid++;
                 if ((c == 'c' && nx != 'h') || c == 'w' || c == 'x' || (c == 't' && nx == 'h'))
                     eng++;
-                m18 += c == 0xE1 || c == 0x01F5 || c == 0x0144 || c == 0xF3 || c == 0xFA ||
-                       c == 0xFD;
+                m18 +=
+                    c == 0xE1 || c == 0x01F5 || c == 0x0144 || c == 0xF3 || c == 0xFA || c == 0xFD;
                 m21 += c == 0xE4 || c == 0x011F || c == 0xF1 || c == 0x014B || c == 0xF6 ||
                        c == 0x015F || c == 0x016B || c == 0xFC;
             }
@@ -501,9 +524,10 @@ static int pass2(run *r, const adal_segment *seg)
         size_t wn = p->nraw;
         bool latin_only = p->lat && !p->cyr && !p->grk;
         if (latin_only && cyr_para && !kklat &&
-            (mixed > 0 || p->nraw == 1) && lookalike_only(r->raw + p->raw, p->nraw)) {
+            (p->nraw == 1 || (mixed > 0 && !roman_only(r->raw + p->raw, p->nraw))) &&
+            lookalike_only(r->raw + p->raw, p->nraw)) {
             p->foreign = fold_token(r, p, false);
-            if (mixed > 0)
+            if (p->nraw > 1) /* a lone letter (с, а, "Пётр I") folds silently */
                 t->flags |= ADAL_TOK_MIXED;
             p->cyr = p->lat;
             latin_only = false;
@@ -562,13 +586,36 @@ static void doc_evidence(run *r)
             continue;
         }
         switch (c) {
-        case 0xE1: case 0xC1: case 0x1F5: case 0x1F4: case 0x144: case 0x143: case 0xF3:
-        case 0xD3: case 0xFA: case 0xDA: case 0xFD: case 0xDD:
+        case 0xE1:
+        case 0xC1:
+        case 0x1F5:
+        case 0x1F4:
+        case 0x144:
+        case 0x143:
+        case 0xF3:
+        case 0xD3:
+        case 0xFA:
+        case 0xDA:
+        case 0xFD:
+        case 0xDD:
             m18++;
             break;
-        case 0xE4: case 0xC4: case 0x11F: case 0x11E: case 0xF1: case 0xD1: case 0x14B:
-        case 0x14A: case 0xF6: case 0xD6: case 0x15F: case 0x15E: case 0x16B: case 0x16A:
-        case 0xFC: case 0xDC:
+        case 0xE4:
+        case 0xC4:
+        case 0x11F:
+        case 0x11E:
+        case 0xF1:
+        case 0xD1:
+        case 0x14B:
+        case 0x14A:
+        case 0xF6:
+        case 0xD6:
+        case 0x15F:
+        case 0x15E:
+        case 0x16B:
+        case 0x16A:
+        case 0xFC:
+        case 0xDC:
             m21++;
             break;
         default:

@@ -15,23 +15,23 @@ struct sb_stemmer;
 /* Caps (STYLE: every input-driven size is capped). A "word" longer than ADAL_NORM_MAX_CP
  * code points is still one token, its key is the first ADAL_NORM_MAX_CP code points. */
 #define ADAL_NORM_MAX_CP 64
-#define ADAL_NORM_MAX_TOKENS (4u << 20)  /* per document: ADAL_ELIMIT beyond */
-#define ADAL_NORM_MAX_FINDINGS 10000     /* per kind per document; overflow goes to `count` */
-#define ADAL_NORM_SEGCAP 32              /* UTF-16 units per normalisation segment */
+#define ADAL_NORM_MAX_TOKENS (4u << 20) /* per document: ADAL_ELIMIT beyond */
+#define ADAL_NORM_MAX_FINDINGS 10000    /* per kind per document; overflow goes to `count` */
+#define ADAL_NORM_SEGCAP 32             /* UTF-16 units per normalisation segment */
 
 /* Fast-table entry for a code point < U+0500 (design-notes §4.6: 163–177 MB/s). */
 enum {
-    NT_ALNUM = 1 << 0,   /* u_isalnum on the code point itself */
-    NT_MARK = 1 << 1,    /* Mn, Mc, Me */
-    NT_CYR = 1 << 2,     /* Cyrillic letter */
-    NT_LAT = 1 << 3,     /* Latin letter */
-    NT_GRK = 1 << 4,     /* Greek letter */
-    NT_DIGIT = 1 << 5,   /* decimal digit */
-    NT_KK = 1 << 6,      /* Kazakh-only Cyrillic letter (ә ғ қ ң ө ұ ү һ і, lower case) */
-    NT_RU = 1 << 7,      /* letters native Kazakh words lack (ь ъ э щ ц ч ф ё, lower case) */
-    NT_INVIS = 1 << 8,   /* default-ignorable (invisible) as an input character */
-    NT_ODDSP = 1 << 9,   /* non-ASCII space as an input character */
-    NT_BOUND = 1 << 10,  /* has a normalisation boundary before it */
+    NT_ALNUM = 1 << 0,  /* u_isalnum on the code point itself */
+    NT_MARK = 1 << 1,   /* Mn, Mc, Me */
+    NT_CYR = 1 << 2,    /* Cyrillic letter */
+    NT_LAT = 1 << 3,    /* Latin letter */
+    NT_GRK = 1 << 4,    /* Greek letter */
+    NT_DIGIT = 1 << 5,  /* decimal digit */
+    NT_KK = 1 << 6,     /* Kazakh-only Cyrillic letter (ә ғ қ ң ө ұ ү һ і, lower case) */
+    NT_RU = 1 << 7,     /* letters native Kazakh words lack (ь ъ э щ ц ч ф ё, lower case) */
+    NT_INVIS = 1 << 8,  /* default-ignorable (invisible) as an input character */
+    NT_ODDSP = 1 << 9,  /* non-ASCII space as an input character */
+    NT_BOUND = 1 << 10, /* has a normalisation boundary before it */
     NT_SIMPLE = 1 << 11, /* NFKC_CF of the lone code point is 0 or 1 unit, in `out` */
 };
 
@@ -40,7 +40,7 @@ enum {
 struct adal__norm {
     const UNormalizer2 *nfkc_cf; /* owned by ICU, never closed */
     uint16_t cls[ADAL_NORM_FAST];
-    uint16_t out[ADAL_NORM_FAST]; /* 0 = removed (with NT_SIMPLE) */
+    uint16_t out[ADAL_NORM_FAST];     /* 0 = removed (with NT_SIMPLE) */
     UTransliterator *kk2018, *kk2021; /* lazily opened */
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
 };

@@ -12,8 +12,16 @@
 static bool is_vowel(uint32_t c)
 {
     switch (c) {
-    case 0x0430: case 0x0435: case 0x0438: case 0x043E: case 0x0443: case 0x044B:
-    case 0x044D: case 0x044E: case 0x044F: case 0x0451:
+    case 0x0430:
+    case 0x0435:
+    case 0x0438:
+    case 0x043E:
+    case 0x0443:
+    case 0x044B:
+    case 0x044D:
+    case 0x044E:
+    case 0x044F:
+    case 0x0451:
         return true;
     default:
         return false;
@@ -55,16 +63,14 @@ int adal__stem_ru(adal_ctx *ctx, uint32_t *cps, size_t *n, size_t cap)
 /* Suffixes in base-folded spelling, written backwards (last letter first, so a mismatch
  * costs one comparison), longest first within each group. */
 static const char32_t *const kk_case[] = {
-    U"ыгадн", U"игедн", U"ыгад", U"игед", U"ыгат", U"игет",
-    U"нын", U"нин", U"ныд", U"нид", U"ныт", U"нит",
-    U"нан", U"нен", U"над", U"нед", U"нат", U"нет",
-    U"адн", U"едн", U"нем", U"неб", U"неп", U"агн", U"егн",
-    U"ад", U"ед", U"ат", U"ет", U"аг", U"ег", U"ак", U"ек", U"ан", U"ен",
-    U"ын", U"ин", U"ыд", U"ид", U"ыт", U"ит", NULL,
+    U"ыгадн", U"игедн", U"ыгад", U"игед", U"ыгат", U"игет", U"нын", U"нин", U"ныд", U"нид", U"ныт",
+    U"нит",   U"нан",   U"нен",  U"над",  U"нед",  U"нат",  U"нет", U"адн", U"едн", U"нем", U"неб",
+    U"неп",   U"агн",   U"егн",  U"ад",   U"ед",   U"ат",   U"ет",  U"аг",  U"ег",  U"ак",  U"ек",
+    U"ан",    U"ен",    U"ын",   U"ин",   U"ыд",   U"ид",   U"ыт",  U"ит",  NULL,
 };
 static const char32_t *const kk_poss[] = {
-    U"зымы", U"зими", U"зыны", U"зини", U"зым", U"зим", U"зын", U"зин",
-    U"мы", U"ми", U"ны", U"ни", U"ыс", U"ис", U"ы", U"и", NULL,
+    U"зымы", U"зими", U"зыны", U"зини", U"зым", U"зим", U"зын", U"зин", U"мы",
+    U"ми",   U"ны",   U"ни",   U"ыс",   U"ис",  U"ы",   U"и",   NULL,
 };
 static const char32_t *const kk_plur[] = {U"рал", U"рел", U"рад", U"ред", U"рат", U"рет", NULL};
 
@@ -76,7 +82,10 @@ static const char32_t *const kk_plur[] = {U"рал", U"рел", U"рад", U"р�
  * (баланың, адамның). */
 enum { AFTER_ANY, AFTER_VOWEL, AFTER_CONS, AFTER_VOWEL_NASAL };
 
-static bool stem_vowel(uint32_t c) { return is_vowel(c); }
+static bool stem_vowel(uint32_t c)
+{
+    return is_vowel(c);
+}
 
 static int rule_of(const char32_t *suf, size_t sl, bool poss)
 {
@@ -103,7 +112,8 @@ static bool strip(uint32_t *cps, size_t *n, const char32_t *const *list, size_t 
             continue;
         uint32_t prev = cps[*n - sl - 1];
         int rule = rule_of(suf, sl, poss);
-        if ((rule == AFTER_VOWEL && !stem_vowel(prev)) || (rule == AFTER_CONS && stem_vowel(prev)) ||
+        if ((rule == AFTER_VOWEL && !stem_vowel(prev)) ||
+            (rule == AFTER_CONS && stem_vowel(prev)) ||
             (rule == AFTER_VOWEL_NASAL && !stem_vowel(prev) && prev != 0x043C && prev != 0x043D))
             continue;
         *n -= sl;

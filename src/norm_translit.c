@@ -39,8 +39,7 @@ static int open_rules(adal_ctx *ctx, const char *rules, const char *id, UTransli
         *out = utrans_openU(id16, -1, UTRANS_FORWARD, r16, n, &pe, &st);
     if (U_FAILURE(st)) {
         *out = NULL;
-        return adal__err(ctx, ADAL_EICU, "cannot compile Kazakh Latin rules: %s",
-                         u_errorName(st));
+        return adal__err(ctx, ADAL_EICU, "cannot compile Kazakh Latin rules: %s", u_errorName(st));
     }
     return ADAL_OK;
 }

@@ -8,6 +8,7 @@
 #include "../harness.h"
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
@@ -122,10 +123,10 @@ TEST(norm_latin_lookalikes)
 {
     adal_ctx *ctx = NULL;
     adal_ctx_new(&ctx);
-    static const char *const from[] = {"а", "е", "о", "р", "с", "х", "у", "В", "С", "Ж",
-                                       "О", "Н", "М", "Т", "К", NULL};
-    static const char *const to[] = {"a", "e", "o", "p", "c", "x", "y", "B", "C", "Ж",
-                                     "O", "H", "M", "T", "K", NULL};
+    static const char *const from[] = {"а", "е", "о", "р", "с", "х", "у", "В",
+                                       "С", "Ж", "О", "Н", "М", "Т", "К", NULL};
+    static const char *const to[] = {"a", "e", "o", "p", "c", "x", "y", "B",
+                                     "C", "Ж", "O", "H", "M", "T", "K", NULL};
     char *dis = subst(TOLSTOY, from, to);
     check_same(ctx, TOLSTOY, dis);
     adal_evasion_summary s;
@@ -167,10 +168,10 @@ TEST(norm_invisible_inside_words)
     adal_ctx *ctx = NULL;
     adal_ctx_new(&ctx);
     /* ZWSP, ZWJ, ZWNJ, WJ, BOM, soft hyphen, RLO, LRI, PDI inside words */
-    static const char *const from[] = {"сча", "похо", "друга", "каждая", "семья", "Облон",
-                                       "узнала", "жить", NULL};
-    static const char *const to[] = {"с\u200Bча", "по\u200Dхо", "дру\u200Cга",
-                                     "каж\u2060дая", "се\uFEFFмья", "Об\u00ADлон",
+    static const char *const from[] = {"сча",   "похо",   "друга", "каждая", "семья",
+                                       "Облон", "узнала", "жить",  NULL};
+    static const char *const to[] = {"с\u200Bча",          "по\u200Dхо",       "дру\u200Cга",
+                                     "каж\u2060дая",       "се\uFEFFмья",      "Об\u00ADлон",
                                      "уз\u202Eна\u202Cла", "жи\u2066т\u2069ь", NULL};
     char *dis = subst(TOLSTOY, from, to);
     check_same(ctx, TOLSTOY, dis);
@@ -257,10 +258,10 @@ TEST(norm_kazakh_typed_russian)
 {
     adal_ctx *ctx = NULL;
     adal_ctx_new(&ctx);
-    static const char *const from[] = {"ә", "ғ", "қ", "ң", "ө", "ұ", "ү", "һ", "і",
-                                       "Ә", "Ғ", "Қ", "Ң", "Ө", "Ұ", "Ү", "Һ", "І", NULL};
-    static const char *const to_ru[] = {"а", "г", "к", "н", "о", "у", "у", "х", "и",
-                                        "А", "Г", "К", "Н", "О", "У", "У", "Х", "И", NULL};
+    static const char *const from[] = {"ә", "ғ", "қ", "ң", "ө", "ұ", "ү", "һ", "і", "Ә",
+                                       "Ғ", "Қ", "Ң", "Ө", "Ұ", "Ү", "Һ", "І", NULL};
+    static const char *const to_ru[] = {"а", "г", "к", "н", "о", "у", "у", "х", "и", "А",
+                                        "Г", "К", "Н", "О", "У", "У", "Х", "И", NULL};
     char *dis = subst(ABAI, from, to_ru);
     check_same(ctx, ABAI, dis);
     free(dis);
@@ -351,7 +352,7 @@ TEST(norm_offsets_exact)
     const char *t = "«Қа\u200Bзақ» сөз\u00ADдер; п\u0301лaгиaт\u00A0мен 2023-жылы \U0001D400bc";
     free(keys_of(ctx, t, &doc));
     static const char *const want[] = {"Қа\u200Bзақ", "сөз\u00ADдер", "п\u0301лaгиaт", "мен",
-                                       "2023", "жылы", "\U0001D400bc"};
+                                       "2023",        "жылы",         "\U0001D400bc"};
     check_spans(doc, want, 7);
     CHECK(adal_doc_tokens(doc)[4].flags & ADAL_TOK_NUMBER);
     CHECK(adal_doc_tokens(doc)[0].flags & ADAL_TOK_COUNTED);
@@ -472,7 +473,8 @@ TEST(norm_abai_rate)
     dis[n] = '\0';
     evasion_of(ctx, dis, &s);
     CHECK(s.count[ADAL_EV_HOMOGLYPH] >= 150);
-    fprintf(stderr, "    abai: %u tokens, %u homoglyph findings, rate %.1f/1000\n", s.tokens, s.count[ADAL_EV_HOMOGLYPH], s.homoglyph_rate);
+    fprintf(stderr, "    abai: %u tokens, %u homoglyph findings, rate %.1f/1000\n", s.tokens,
+            s.count[ADAL_EV_HOMOGLYPH], s.homoglyph_rate);
     CHECK(s.homoglyph_rate >= 5.0);
     CHECK(s.suspicious);
     free(dis);
@@ -535,5 +537,86 @@ TEST(norm_kk_stem_abai)
     free(h);
     adal_doc_free(doc);
     free(abai);
+    adal_ctx_free(ctx);
+}
+
+/* Decomposed letters (и + U+0306, е + U+0308) compose across our segment-wise normaliser
+ * exactly as in a whole-string NFKC_CF; Roman numerals stay Latin and are no trick. */
+TEST(norm_decomposed_and_roman)
+{
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    check_same(ctx, "Всё смешалось в доме, каждый её знал",
+               "Все\u0308 смешалось в доме, каждьи\u0306 е\u0308е знал");
+    adal_doc *doc = NULL;
+    free(keys_of(ctx, "В XIX веке, в главе XII, плaгиaт и Пётр I жили в доме", &doc));
+    adal_evasion_summary s;
+    adal_doc_evasion(doc, &s);
+    CHECK_EQ_INT(s.count[ADAL_EV_HOMOGLYPH], 1); /* плaгиaт only */
+    size_t kl;
+    const char *k = adal_doc_token_key(doc, 1, &kl);
+    CHECK(kl == 3 && memcmp(k, "xix", 3) == 0);
+    adal_doc_free(doc);
+    adal_ctx_free(ctx);
+}
+
+/* Findings are capped per kind, but the characters stay counted. */
+TEST(norm_findings_capped)
+{
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    size_t nw = 12000;
+    const char *w = "плaгиaт ";
+    size_t wl = strlen(w);
+    char *t = malloc(nw * wl + 1);
+    for (size_t i = 0; i < nw; i++)
+        memcpy(t + i * wl, w, wl);
+    t[nw * wl] = '\0';
+    adal_evasion_summary s;
+    evasion_of(ctx, t, &s);
+    CHECK_EQ_INT(s.tokens, nw);
+    CHECK_EQ_INT(s.count[ADAL_EV_HOMOGLYPH], 10000);
+    CHECK_EQ_INT(s.chars[ADAL_EV_HOMOGLYPH], 2 * nw);
+    CHECK(s.suspicious);
+    free(t);
+    adal_ctx_free(ctx);
+}
+
+/* One context per thread: contexts share nothing, results equal the single-thread ones. */
+static char *thread_text;
+static void *norm_thread(void *arg)
+{
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    char *last = NULL;
+    for (int i = 0; i < 20; i++) {
+        free(last);
+        last = keys_of(ctx, thread_text, NULL);
+    }
+    adal_ctx_free(ctx);
+    *(char **)arg = last;
+    return NULL;
+}
+
+TEST(norm_threads)
+{
+    size_t n = strlen(ABAI) + strlen(TOLSTOY) + strlen(WIKI_2021) + 3;
+    thread_text = malloc(n);
+    snprintf(thread_text, n, "%s\n%s\n%s", ABAI, TOLSTOY, WIKI_2021);
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    char *want = keys_of(ctx, thread_text, NULL);
+    char *got[2] = {NULL, NULL};
+    pthread_t th1, th2;
+    CHECK_EQ_INT(pthread_create(&th1, NULL, norm_thread, &got[0]), 0);
+    CHECK_EQ_INT(pthread_create(&th2, NULL, norm_thread, &got[1]), 0);
+    pthread_join(th1, NULL);
+    pthread_join(th2, NULL);
+    CHECK_EQ_STR(got[0], want);
+    CHECK_EQ_STR(got[1], want);
+    free(got[0]);
+    free(got[1]);
+    free(want);
+    free(thread_text);
     adal_ctx_free(ctx);
 }
