@@ -161,8 +161,9 @@ typedef struct run {
     size_t para_first; /* doc->toks index of the paragraph's first token */
     uint32_t nfind[ADAL_EV__COUNT];
     size_t last_find[ADAL_EV__COUNT];
-    int doc_lang;     /* fallback for paragraphs with too little evidence */
-    int doc_alphabet; /* Kazakh Latin alphabet by the whole document's diacritics */
+    int doc_lang;            /* fallback for paragraphs with too little evidence */
+    int doc_alphabet;        /* Kazakh Latin alphabet by the whole document's diacritics */
+    uint32_t doc_diacritics; /* letters of either Kazakh Latin alphabet with a diacritic */
     /* the open token */
     bool open, pending_invis;
     /* invisible / odd-space runs */
@@ -451,7 +452,8 @@ static int pass2(run *r, const adal_segment *seg)
     adal_token *toks = d->toks + r->para_first;
     size_t nt = r->npt;
     int rc = ADAL_OK;
-    uint32_t mixed = 0, cyr = 0, lat = 0, kk = 0, ru = 0, evid = 0, eng = 0, m18 = 0, m21 = 0;
+    uint32_t mixed = 0, cyr = 0, lat = 0, kk = 0, ru = 0, evid = 0, eng = 0, m18 = 0, m21 = 0,
+             dotless = 0;
 
     /* look-alikes inside Cyrillic words */
     for (size_t i = 0; i < nt; i++) {
@@ -459,8 +461,9 @@ static int pass2(run *r, const adal_segment *seg)
         if (!p->cyr || !(p->lat || p->grk || p->dig))
             continue;
         /* digits 0/3/6 are letters in disguise only in otherwise-letter words, one at a
-         * time ("пр0цесс", not "2023жылы" or "30жыл") */
-        bool digits = p->dig > 0;
+         * time, in a word of ≥ 3 letters ("пр0цесс", not "2023жылы", "30жыл" or "3Д", which
+         * KazNERD news write for 3D) */
+        bool digits = p->dig > 0 && p->cyr >= 3 && p->dig * 2 <= p->cyr;
         for (uint32_t q = 0; q < p->nraw && digits; q++) {
             uint32_t c = RAW_CP(r->raw[p->raw + q]);
             if (c >= '0' && c <= '9') {
@@ -493,6 +496,7 @@ static int pass2(run *r, const adal_segment *seg)
                 if ((c == 'q' && nx != 'u') || c == 0x01F5 || c == 0x011F || c == 0x0131 ||
                     c == 0x015F || c == 0x016B || c == 0x0144 || c == 0x00FD || c == 0x014B)
                     evid++;
+                dotless += c == 0x0131;
                 if ((c == 'c' && nx != 'h') || c == 'w' || c == 'x' || (c == 't' && nx == 'h'))
                     eng++;
                 m18 +=
@@ -504,12 +508,19 @@ static int pass2(run *r, const adal_segment *seg)
     }
     /* Kazakh Latin: a Latin-dominant paragraph with Kazakh evidence (q not before u —
      * English, French, Spanish write qu —, or letters no Western language uses: ǵ ğ ı ş ū ń
-     * ý ŋ) on ≥ 1 % of its Latin letters, and more of it than English evidence (c not in
-     * 2018's ch, w, x, th: letters and a digraph neither Kazakh alphabet uses). So English
-     * words in a Russian or Kazakh paragraph (Cyrillic-dominant) and English paragraphs
+     * ý ŋ) on ≥ 3 % of its Latin letters (measured: 8–12 % in 2018/2021 news and the
+     * Wikipedia sample; one Arabic loan "qismul" in an Indonesian paragraph is 1 %), at least
+     * twice, and more of it than English evidence (c not in 2018's ch, w, x, th: letters and a
+     * digraph neither Kazakh alphabet uses). So English words in a Russian or Kazakh paragraph
+     * (Cyrillic-dominant) and English paragraphs
      * ("Iraq and Qatar" has 2 q's, but "the", "quick", "brown", "fox" 5 English marks) are
-     * never transliterated. */
-    bool kklat = lat > cyr && evid > eng && (uint64_t)evid * 100 >= lat;
+     * never transliterated. And a letter of one of the Kazakh alphabets with a diacritic must
+     * occur in the paragraph or the document: "iqra' kitaba" (Arabic transliterated in an
+     * Indonesian text) has dense q's but none. Limitation: ASCII-only informal Kazakh Latin
+     * is left as it is. */
+    bool kklat = lat > cyr && evid >= 2 && evid > eng &&
+                 (uint64_t)evid * 100 >= (uint64_t)lat * 3 &&
+                 (m18 + m21 + dotless > 0 || r->doc_diacritics > 0);
     int alphabet = m18 > m21 ? ADAL_KKLAT_2018 : m21 > m18 ? ADAL_KKLAT_2021 : r->doc_alphabet;
     int lang = kklat ? LANG_KK : decide_lang(cyr, kk, ru, r->doc_lang);
     /* in a Cyrillic paragraph where look-alikes were already found, whole words typed in
@@ -571,7 +582,7 @@ static void doc_evidence(run *r)
 {
     const uint16_t *s = r->doc->text16;
     size_t n = r->doc->text16_len;
-    uint32_t cyr = 0, kk = 0, ru = 0, m18 = 0, m21 = 0;
+    uint32_t cyr = 0, kk = 0, ru = 0, m18 = 0, m21 = 0, dotted = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t c = s[i];
         if (c < 0xC0 || c >= 0x500)
@@ -618,12 +629,17 @@ static void doc_evidence(run *r)
         case 0xDC:
             m21++;
             break;
+        case 0x131:
+        case 0x130:
+            dotted++;
+            break;
         default:
             break;
         }
     }
     r->doc_lang = decide_lang(cyr, kk, ru, LANG_RU);
     r->doc_alphabet = m18 > m21 ? ADAL_KKLAT_2018 : ADAL_KKLAT_2021;
+    r->doc_diacritics = m18 + m21 + dotted;
 }
 
 static void undo(adal_doc *d, size_t nfinds0)

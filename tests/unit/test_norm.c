@@ -549,10 +549,12 @@ TEST(norm_decomposed_and_roman)
     check_same(ctx, "Всё смешалось в доме, каждый её знал",
                "Все\u0308 смешалось в доме, каждьи\u0306 е\u0308е знал");
     adal_doc *doc = NULL;
-    free(keys_of(ctx, "В XIX веке, в главе XII, плaгиaт и Пётр I жили в доме", &doc));
+    free(keys_of(ctx, "В XIX веке, в главе XII, плaгиaт и Пётр I жили в доме, 3Д кино 2023жылы",
+                 &doc));
     adal_evasion_summary s;
     adal_doc_evasion(doc, &s);
     CHECK_EQ_INT(s.count[ADAL_EV_HOMOGLYPH], 1); /* плaгиaт only */
+    check_same(ctx, "процесс защита собака бумага", "пр0цесс 3ащита с0бака 6умага");
     size_t kl;
     const char *k = adal_doc_token_key(doc, 1, &kl);
     CHECK(kl == 3 && memcmp(k, "xix", 3) == 0);
