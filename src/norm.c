@@ -342,7 +342,9 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
             UErrorCode st = U_ZERO_ERROR;
             olen = unorm2_normalize(n->nfkc_cf, s + i, (int32_t)(k - i), nb,
                                     (int32_t)(sizeof nb / sizeof *nb), &st);
-            if (U_FAILURE(st))
+            if (st == U_BUFFER_OVERFLOW_ERROR) {
+                olen = 0; /* cannot happen (≤ 18× expansion); never fail a document on it */
+            } else if (U_FAILURE(st))
                 return adal__err(r->ctx, ADAL_EICU, "normalisation failed: %s", u_errorName(st));
             o = nb;
         }
@@ -546,7 +548,8 @@ static int pass2(run *r, const adal_segment *seg)
         for (size_t q = 0; q < wn; q++)
             w[q] = RAW_CP(r->raw[p->raw + q]);
         if ((t->flags & ADAL_TOK_MIXED) && !p->only_i)
-            rc = add_finding(r, ADAL_EV_HOMOGLYPH, t->start, t->end, p->foreign, seg);
+            rc = add_finding(r, ADAL_EV_HOMOGLYPH, t->start, t->end,
+                             p->foreign ? p->foreign : (uint32_t)(p->lat + p->grk), seg);
         if (rc == ADAL_OK && latin_only && kklat) {
             rc = adal__translit_kk(r->ctx, alphabet, w, &wn, ADAL_NORM_MAX_CP);
             if (rc == ADAL_OK) {
