@@ -106,7 +106,7 @@ static bool strip(uint32_t *cps, size_t *n, const char32_t *const *list, size_t 
         if (cps[*n - 1] != (uint32_t)suf[0])
             continue; /* suffixes are stored last letter first */
         size_t sl = 1;
-        while (suf[sl] && sl < *n && cps[*n - 1 - sl] == (uint32_t)suf[sl])
+        while (sl < *n && suf[sl] && cps[*n - 1 - sl] == (uint32_t)suf[sl])
             sl++;
         if (suf[sl] || *n < sl + keep)
             continue;
