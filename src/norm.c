@@ -135,6 +135,7 @@ void adal__norm_free(struct adal__norm *n)
         utrans_close(n->kk2021);
     if (n->ru)
         sb_stemmer_delete(n->ru);
+    adal__free(n->ru_cache);
     adal__free(n);
 }
 
