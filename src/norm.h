@@ -28,7 +28,7 @@ enum {
     NT_GRK = 1 << 4,    /* Greek letter */
     NT_DIGIT = 1 << 5,  /* decimal digit */
     NT_KK = 1 << 6,     /* Kazakh-only Cyrillic letter (ә ғ қ ң ө ұ ү һ і, lower case) */
-    NT_RU = 1 << 7,     /* letters native Kazakh words lack (ь ъ э щ ц ч ф ё, lower case) */
+    NT_RU = 1 << 7,     /* letters native Kazakh words lack (в ь ъ э щ ц ч ф ё, lower case) */
     NT_INVIS = 1 << 8,  /* default-ignorable (invisible) as an input character */
     NT_ODDSP = 1 << 9,  /* non-ASCII space as an input character */
     NT_BOUND = 1 << 10, /* has a normalisation boundary before it */
