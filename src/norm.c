@@ -423,14 +423,14 @@ static uint16_t fold_token(run *r, ptok *p, bool digits)
 /* Language from letter counts (design-notes §4.7). Kazakh-only letters (ә ғ қ ң ө ұ ү һ і)
  * mark Kazakh; letters native Kazakh words lack (в ь ъ э щ ц ч ф ё) mark Russian: measured
  * 9.1 % of letters in Chekhov, 0.1 % in Abai, 0.6 % in KazNERD news (loan words). A
- * Russian paragraph naming Қазақстан still has far more Russian marks than Kazakh ones; a
+ * Russian paragraph naming Қазақстан still has more Russian marks than Kazakh ones; a
  * long paragraph with neither is Kazakh typed on a Russian keyboard. Too little evidence:
  * the document's language. */
 static int decide_lang(uint32_t letters, uint32_t kk, uint32_t ru, int fallback)
 {
     if (letters == 0)
         return fallback;
-    if ((uint64_t)ru * 100 >= (uint64_t)letters * 3 && ru > 2 * kk)
+    if (ru >= 2 && (uint64_t)ru * 100 >= (uint64_t)letters * 3 && ru > kk)
         return LANG_RU;
     if ((uint64_t)kk * 100 >= letters)
         return LANG_KK;
