@@ -163,7 +163,8 @@ typedef struct run {
     size_t para_first; /* doc->toks index of the paragraph's first token */
     uint32_t nfind[ADAL_EV__COUNT];
     size_t last_find[ADAL_EV__COUNT];
-    int doc_lang;            /* fallback for paragraphs with too little evidence */
+    int doc_lang;            /* last fallback for paragraphs with too little evidence */
+    uint8_t *near_lang;      /* per segment: the language of its nearest decided neighbour */
     int doc_alphabet;        /* Kazakh Latin alphabet by the whole document's diacritics */
     uint32_t doc_diacritics; /* letters of either Kazakh Latin alphabet with a diacritic */
     /* the open token */
@@ -453,7 +454,7 @@ static void put_key(run *r, adal_token *t, const uint32_t *w, size_t n, int *rc)
 }
 
 /* Pass 2 over one paragraph: decisions, then a key per token. */
-static int pass2(run *r, const adal_segment *seg)
+static int pass2(run *r, const adal_segment *seg, size_t segno)
 {
     adal_doc *d = r->doc;
     adal_token *toks = d->toks + r->para_first;
@@ -529,7 +530,7 @@ static int pass2(run *r, const adal_segment *seg)
                  (uint64_t)evid * 100 >= (uint64_t)lat * 3 &&
                  (m18 + m21 + dotless > 0 || r->doc_diacritics > 0);
     int alphabet = m18 > m21 ? ADAL_KKLAT_2018 : m21 > m18 ? ADAL_KKLAT_2021 : r->doc_alphabet;
-    int lang = kklat ? LANG_KK : decide_lang(cyr, kk, ru, r->doc_lang);
+    int lang = kklat ? LANG_KK : decide_lang(cyr, kk, ru, r->near_lang[segno]);
     /* in a Cyrillic paragraph where look-alikes were already found, whole words typed in
      * look-alikes ("pyka") are disguised too; lone look-alike letters (the prepositions
      * с, о, у, к, the conjunction а) are folded in any Cyrillic paragraph */
@@ -650,6 +651,50 @@ static void doc_evidence(run *r)
     r->doc_diacritics = m18 + m21 + dotted;
 }
 
+/* A paragraph too short to tell its language (a heading, a line of verse, a signature)
+ * takes the language of the next paragraph that can tell (a heading belongs to the text
+ * after it), else of the previous one, else the document's: so a Russian poem quoted line
+ * by line in a Kazakh essay is stemmed as Russian, as in its source. Counts here are on
+ * the raw text (look-alikes not folded yet): this only chooses fallbacks. */
+static int near_languages(run *r)
+{
+    adal_doc *d = r->doc;
+    r->near_lang = adal__malloc(d->nsegs ? d->nsegs : 1);
+    if (!r->near_lang)
+        return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < d->nsegs; i++) {
+        uint32_t cyr = 0, kk = 0, ru = 0;
+        const uint16_t *s = d->text16 + d->segs[i].start;
+        for (uint32_t k = 0; k < d->segs[i].len; k++) {
+            uint32_t c = s[k];
+            if (c < 0x400 || c >= ADAL_NORM_FAST || !(r->n->cls[c] & NT_CYR))
+                continue;
+            unsigned lcl = r->n->cls[r->n->out[c] < ADAL_NORM_FAST ? r->n->out[c] : 0];
+            cyr++;
+            kk += !!(lcl & NT_KK);
+            ru += !!(lcl & NT_RU);
+        }
+        r->near_lang[i] = (uint8_t)decide_lang(cyr, kk, ru, 0);
+    }
+    uint8_t next = 0;
+    for (size_t i = d->nsegs; i-- > 0;) { /* undecided → next decided (marked +4) */
+        if (r->near_lang[i] & 3)
+            next = r->near_lang[i] & 3;
+        else if (next)
+            r->near_lang[i] = (uint8_t)(next | 4);
+    }
+    uint8_t prev = 0;
+    for (size_t i = 0; i < d->nsegs; i++) {
+        if (r->near_lang[i] & 4)
+            r->near_lang[i] &= 3;
+        else if (r->near_lang[i])
+            prev = r->near_lang[i];
+        else
+            r->near_lang[i] = prev ? prev : (uint8_t)r->doc_lang;
+    }
+    return ADAL_OK;
+}
+
 static void undo(adal_doc *d, size_t nfinds0)
 {
     for (size_t i = nfinds0; i < d->nfinds; i++)
@@ -677,6 +722,7 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     doc->ntoks = 0;
     doc->keys.len = 0;
     doc_evidence(&r);
+    rc = near_languages(&r);
     for (size_t sgi = 0; sgi < doc->nsegs && rc == ADAL_OK; sgi++) {
         const adal_segment *seg = &doc->segs[sgi];
         r.npt = 0;
@@ -684,10 +730,11 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
         r.para_first = doc->ntoks;
         rc = pass1(&r, seg, (uint32_t)sgi);
         if (rc == ADAL_OK)
-            rc = pass2(&r, seg);
+            rc = pass2(&r, seg, sgi);
     }
     adal__free(r.raw);
     adal__free(r.pt);
+    adal__free(r.near_lang);
     if (rc) {
         undo(doc, nfinds0);
         return rc;

@@ -653,3 +653,28 @@ TEST(norm_language_per_paragraph)
     free(a);
     adal_ctx_free(ctx);
 }
+
+/* A Russian poem quoted line by line in a Kazakh essay: lines too short to tell their
+ * language take their neighbours', so they get the keys they have in the Russian source. */
+TEST(norm_language_short_lines)
+{
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    const char *poem = "Мороз и солнце; день чудесный!\n"
+                       "Еще ты дремлешь, друг прелестный —\n"
+                       "Пора, красавица, проснись:\n"
+                       "Открой сомкнуты негой взоры\n"
+                       "Навстречу северной Авроры,\n"
+                       "Звездою севера явись!\n";
+    size_t n = strlen(ABAI) + strlen(poem) + 2;
+    char *essay = malloc(n);
+    snprintf(essay, n, "%s\n%s", ABAI, poem);
+    char *alone = keys_of(ctx, poem, NULL), *inside = keys_of(ctx, essay, NULL);
+    size_t al = strlen(alone), il = strlen(inside);
+    CHECK(il > al && strcmp(inside + il - al, alone) == 0);
+    CHECK(strstr(alone, "сомкнут нег взор") != NULL); /* Snowball stems */
+    free(alone);
+    free(inside);
+    free(essay);
+    adal_ctx_free(ctx);
+}
