@@ -262,7 +262,9 @@ int adal__cfb_classify(adal_ctx *ctx, const uint8_t *data, size_t len)
         size_t got;
         const char *kind = "unknown";
         rc = stream_head(&c, ents[S_ENCINFO].start, ents[S_ENCINFO].size, h, sizeof h, &got);
-        if (rc == ADAL_OK && got >= 4) {
+        if (rc)
+            goto out; /* a stream outside the file: truncated, say so */
+        if (got >= 4) {
             uint16_t vmaj = rd16(h), vmin = rd16(h + 2);
             if (vmaj == 4 && vmin == 4)
                 kind = "Agile";
@@ -271,7 +273,7 @@ int adal__cfb_classify(adal_ctx *ctx, const uint8_t *data, size_t len)
             else if ((vmaj == 3 || vmaj == 4) && vmin == 3)
                 kind = "Extensible";
         }
-        /* an unreadable version still leaves no doubt that the package is encrypted */
+        /* an unknown version still leaves no doubt that the package is encrypted */
         rc = adal__err(ctx, ADAL_EENCRYPTED,
                        "document is password-protected (%s encryption); save it without a "
                        "password",
@@ -282,7 +284,9 @@ int adal__cfb_classify(adal_ctx *ctx, const uint8_t *data, size_t len)
         size_t got;
         bool enc = false;
         rc = stream_head(&c, ents[S_WORD].start, ents[S_WORD].size, h, sizeof h, &got);
-        if (rc == ADAL_OK && got >= 12)
+        if (rc)
+            goto out;
+        if (got >= 12)
             enc = (rd16(h + 0x0A) & 0x0100) != 0;
         rc = adal__err(ctx, ADAL_ELEGACY, "legacy Word 97-2003 .doc%s; save it as .docx%s",
                        enc ? ", password-protected" : "", enc ? " without a password" : "");
