@@ -281,3 +281,41 @@ TEST(txt_sniff_markup_and_containers)
     CHECK_EQ_INT(adal_doc_from_memory(&doc, ctx, zip, 0, "a.zip", NULL), ADAL_EEMPTY);
     adal_ctx_free(ctx);
 }
+
+/* Deterministic random inputs shaped like each detection branch (high bytes, UTF-16 pairs,
+ * BOMs, broken UTF-8, CR runs): always text or a clear error, never a crash (`make asan`). */
+TEST(txt_random_inputs_never_crash)
+{
+    adal_ctx *ctx = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    uint32_t x = 12345;
+    unsigned char buf[700];
+    static const unsigned char alpha[] = {' ', '\n', '\r', 0xE0, 0xEE, 0xC0, 0xD0, 0xA3,
+                                          0xBC, 0x04, 0x00, 'a', 0xD0, 0xB0, 0xEF, 0xBB,
+                                          0xBF, 0xFF, 0xFE, 0x8D, 0x1B, '.'};
+    for (int it = 0; it < 3000; it++) {
+        size_t n = (size_t)(it % 700);
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            buf[i] = (it & 1) ? alpha[(x >> 16) % sizeof alpha] : (unsigned char)(x >> 16);
+        }
+        if (it % 5 == 0 && n >= 2) { /* a BOM in front */
+            buf[0] = (it & 2) ? 0xFF : 0xFE;
+            buf[1] = (it & 2) ? 0xFE : 0xFF;
+        }
+        adal_doc *doc = NULL;
+        adal_load_opts o = ADAL_LOAD_OPTS_INIT;
+        o.encoding = it % 7 == 0 ? "UTF-16" : it % 11 == 0 ? "CP866" : NULL;
+        int rc = adal_doc_from_memory(&doc, ctx, buf, n, "r.txt", &o);
+        CHECK(rc == ADAL_OK || rc == ADAL_ENOTDOC || rc == ADAL_EEMPTY || rc == ADAL_EENCODING ||
+              rc == ADAL_EUNSUPPORTED || rc == ADAL_ECORRUPT);
+        CHECK(rc == ADAL_OK || adal_errmsg(ctx)[0] != '\0');
+        if (doc) {
+            size_t tl;
+            const char *t = adal_doc_text(doc, &tl);
+            CHECK(adal__utf8_valid(t, tl));
+        }
+        adal_doc_free(doc);
+    }
+    adal_ctx_free(ctx);
+}
