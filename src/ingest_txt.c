@@ -1,6 +1,7 @@
 /* ingest_txt.c — plain-text reader, the last branch of the sniffer in ingest.c: detects the
  * encoding (BOM, BOM-less UTF-16 by its NUL/high-byte pattern, UTF-8, then the Cyrillic
- * single-byte code pages CP1251, RK1048, KOI8-R and CP866 by scoring their decodings),
+ * single-byte code pages CP1251, RK1048, KOI8-R and CP866 by scoring their decodings, with
+ * CP1252 as the Latin fallback),
  * converts to UTF-8 and emits paragraphs (blocks separated by blank lines) through the
  * builder. `force_encoding` (the CLI's --encoding) skips detection and converts with iconv.
  */
@@ -13,9 +14,12 @@
 
 /* ---- single-byte code pages ------------------------------------------------------------- */
 
-enum { SB_CP1251, SB_RK1048, SB_KOI8R, SB_CP866, SB__COUNT };
+/* CP1252 is the Latin fallback: English (or Kazakh Latin) essays saved by an old Notepad,
+ * like the Clough-Stevenson answers in ../shared/data, which CP866 would turn Cyrillic. */
+enum { SB_CP1251, SB_RK1048, SB_KOI8R, SB_CP866, SB_CP1252, SB__COUNT };
 
-static const char *const sb_names[SB__COUNT] = {"CP1251", "RK1048", "KOI8-R", "CP866"};
+static const char *const sb_names[SB__COUNT] = {"CP1251", "RK1048", "KOI8-R", "CP866",
+                                                "CP1252"};
 
 /* Upper halves (0x80–0xFF) of each code page as code points, 0 where undefined. Built once
  * from glibc's own tables, so detection and --encoding decode identically. */
@@ -108,30 +112,55 @@ static uint32_t sb_decode(int e, uint8_t c)
 
 typedef struct {
     long score;
-    size_t high, cyr; /* bytes ≥ 0x80, and those that decoded to Cyrillic letters */
+    size_t high, good; /* bytes ≥ 0x80, and those that decoded to a letter or common mark */
+    size_t cyr;        /* ... to a Cyrillic letter */
 } sb_score;
 
-/* Score one candidate decoding of a sample: lower-case letters and common bigrams add,
- * capitals inside a word (KOI8-R read as CP1251 inverts the case), high bytes that are not
- * letters, and undefined bytes subtract. */
+static bool is_ascii_letter(uint32_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+static bool is_latin_letter(uint32_t c)
+{
+    return c >= 0xC0 && c <= 0x24F && c != 0xD7 && c != 0xF7;
+}
+
+/* Punctuation that real text in these code pages carries: NBSP « » – — ‘ ’ ‚ “ ” „ … № • ° © */
+static bool is_text_mark(uint32_t c)
+{
+    return c == 0xA0 || c == 0xAB || c == 0xBB || c == 0x2013 || c == 0x2014 ||
+           (c >= 0x2018 && c <= 0x201E) || c == 0x2026 || c == 0x2116 || c == 0x2022 ||
+           c == 0xB0 || c == 0xA9;
+}
+
+/* Score one candidate decoding of a sample. Lower-case Cyrillic letters and common bigrams
+ * add; capitals inside a word (KOI8-R read as CP1251 inverts the case), Cyrillic letters
+ * glued to ASCII letters (an English "don’t" read as CP866), symbols that are neither
+ * letters nor common marks, and undefined bytes subtract. Latin letters add less than
+ * Cyrillic ones, so CP1252 wins only where the Cyrillic readings fall apart. */
 static sb_score score_sb(int e, const uint8_t *d, size_t n)
 {
-    sb_score s = {0, 0, 0};
+    sb_score s = {0, 0, 0, 0};
     uint32_t prev = ' ';
     for (size_t i = 0; i < n; i++) {
         uint32_t c = sb_decode(e, d[i]);
         if (d[i] >= 0x80) {
+            uint32_t next = i + 1 < n ? sb_decode(e, d[i + 1]) : ' ';
             s.high++;
             if (c == 0xFFFD)
                 s.score -= 20;
             else if (is_cyr_letter(c)) {
+                s.good++;
                 s.cyr++;
                 s.score += is_cyr_lower(c) ? 2 : 0;
                 if (is_cyr_lower(prev) && !is_cyr_lower(c))
                     s.score -= 3; /* "пРИВЕТ" */
-            } else if (c != 0xA0 && c != 0xAB && c != 0xBB && c != 0x2014 && c != 0x2013 &&
-                       c != 0x2116 && c != 0x201C && c != 0x201D && c != 0x201E &&
-                       c != 0x2026)
+                if (is_ascii_letter(prev) || is_ascii_letter(next))
+                    s.score -= 4;
+            } else if (is_latin_letter(c)) {
+                s.good++;
+                s.score += 1;
+            } else if (is_text_mark(c))
+                s.good++;
+            else
                 s.score -= 4;
         }
         if (is_cyr_letter(prev) && is_cyr_letter(c) && is_bigram(cyr_lower(prev), cyr_lower(c)))
@@ -414,7 +443,7 @@ static int detect_and_convert(adal_ctx *ctx, adal__buf *o, const uint8_t *d, siz
     }
     pthread_once(&sb_once, sb_build);
     pthread_once(&bg_once, bg_build);
-    sb_score best = {0, 0, 0};
+    sb_score best = {0, 0, 0, 0};
     int be = -1;
     for (int e = 0; e < SB__COUNT; e++) {
         if (e == SB_RK1048 || !sb_tab[e][0x40])
@@ -425,12 +454,17 @@ static int detect_and_convert(adal_ctx *ctx, adal__buf *o, const uint8_t *d, siz
             be = e;
         }
     }
-    if (be < 0 || best.cyr * 2 < best.high)
+    if (be < 0 || best.good * 2 < best.high)
         return adal__err(ctx, ADAL_EENCODING,
-                         "text encoding not recognised (not UTF-8, UTF-16 or a Cyrillic code "
-                         "page); give it with --encoding");
+                         "text encoding not recognised (not UTF-8, UTF-16, a Cyrillic code "
+                         "page or CP1252); give it with --encoding");
     if (be == SB_CP1251 && sb_tab[SB_RK1048][0x40] && rk_in_words(d, sn) > 0)
         be = SB_RK1048;
+    /* no Cyrillic letter at all, only quotes and dashes CP1251 shares with CP1252: the
+     * text is Latin (an English essay with Word's curly quotes) — name it so */
+    if (be == SB_CP1251 && best.cyr == 0 && sb_tab[SB_CP1252][0x40] &&
+        score_sb(SB_CP1252, d, sn).score == best.score)
+        be = SB_CP1252;
     *encname = sb_names[be];
     return conv_sb(o, be, d, n);
 }

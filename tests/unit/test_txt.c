@@ -130,6 +130,8 @@ TEST(txt_russian_code_pages)
     check_file(TXT("ru.cp1251-crlf.txt"), "CP1251", TXT("ru.utf8.txt"));
     check_file(TXT("ru7.koi8r.txt"), "KOI8-R", TXT("ru7.utf8.txt"));
     check_file(TXT("ru7.cp866.txt"), "CP866", TXT("ru7.utf8.txt"));
+    /* Latin text is not forced into a Cyrillic code page: CP866 would read ’ as Т */
+    check_file(TXT("en.cp1252.txt"), "CP1252", TXT("en.utf8.txt"));
 }
 
 TEST(txt_utf16_with_and_without_bom)

@@ -56,6 +56,13 @@ write("ru.utf16be-bom.txt", b"\xfe\xff" + iconv(ru, "UTF-16BE"))
 write("kk-short.rk1048.txt", iconv("Қазақ тілі — мемлекеттік тіл.\n", "RK1048"))
 write("ru-short.cp1251.txt", iconv("Съешь же ещё этих мягких французских булок.\n", "CP1251"))
 
+# the Latin fallback: an English answer with Word's curly quotes and a few accented words,
+# as Notepad saved them before UTF-8 (like the Clough-Stevenson answers in ../shared/data)
+en = ("The student’s answer – “copied” or not – was checked.\n"
+      "Inheritance lets a class reuse another’s code; the café’s naïve résumé follows…\n")
+write("en.utf8.txt", en.encode("utf-8"))
+write("en.cp1252.txt", iconv(en, "CP1252"))
+
 # binary junk: deterministic pseudo-random bytes (with NULs), and control bytes without NUL
 rnd = random.Random(20261123)
 write("junk.bin", bytes(rnd.randrange(256) for _ in range(3000)))
