@@ -51,7 +51,10 @@ static void sax_end(void *ctx, const xmlChar *l, const xmlChar *p, const xmlChar
 {
     (void)ctx, (void)l, (void)p, (void)u;
 }
-static void sax_chars(void *ctx, const xmlChar *s, int n) { (void)ctx, (void)s, (void)n; }
+static void sax_chars(void *ctx, const xmlChar *s, int n)
+{
+    (void)ctx, (void)s, (void)n;
+}
 
 /* Inflate and SAX-parse one part; returns its size, 0 if absent or bad. */
 static size_t parse_part(zip_t *z, const char *name)
@@ -84,9 +87,9 @@ static size_t parse_part(zip_t *z, const char *name)
 }
 
 /* The parts a text extractor that honours styles must parse (design notes §1.5, §2.4). */
-static const char *const all_parts[] = {"word/document.xml", "word/styles.xml",
+static const char *const all_parts[] = {"word/document.xml",  "word/styles.xml",
                                         "word/numbering.xml", "word/footnotes.xml",
-                                        "word/endnotes.xml", "word/comments.xml"};
+                                        "word/endnotes.xml",  "word/comments.xml"};
 
 /* Floor over the file: only word/document.xml (all = false), or every part in all_parts.
  * Returns the XML bytes parsed, 0 on failure. */
@@ -167,8 +170,8 @@ int main(int argc, char **argv)
         t0 = now();
         for (int i = 0; i < nf; i++) {
             adal_doc *doc = NULL;
-            int rc = adal_doc_from_memory(&doc, ctx, files[i].data, files[i].len, files[i].path,
-                                          NULL);
+            int rc =
+                adal_doc_from_memory(&doc, ctx, files[i].data, files[i].len, files[i].path, NULL);
             if (rc == ADAL_OK) {
                 size_t n;
                 adal_doc_text(doc, &n);

@@ -17,16 +17,19 @@ typedef struct {
     adal_ctx *ctx;
     const uint8_t *d;
     size_t len;
-    uint32_t ssz;      /* sector size: 512 or 4096 */
-    uint32_t nsect;    /* sectors present in the file (the last may be partial) */
+    uint32_t ssz;   /* sector size: 512 or 4096 */
+    uint32_t nsect; /* sectors present in the file (the last may be partial) */
     uint32_t *fat;
-    uint32_t nfat;     /* FAT entries */
-    uint32_t cutoff;   /* streams smaller than this live in the mini stream */
+    uint32_t nfat;      /* FAT entries */
+    uint32_t cutoff;    /* streams smaller than this live in the mini stream */
     uint32_t ministart; /* first sector of the mini stream (root entry) */
     uint64_t minisize;
 } cfb;
 
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint16_t rd16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 static uint32_t rd32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -174,8 +177,7 @@ static void entry_name(const uint8_t *e, char *out, size_t cap)
 static int scan_dir(cfb *c, ent ents[S__COUNT])
 {
     static const char *const names[S__COUNT] = {"encryptioninfo", "encryptedpackage",
-                                                "worddocument", "workbook",
-                                                "powerpoint document"};
+                                                "worddocument", "workbook", "powerpoint document"};
     uint32_t s = rd32(c->d + 0x30);
     uint32_t per = c->ssz / 128, idx = 0;
     for (uint32_t step = 0; s != ENDOFCHAIN; step++) {

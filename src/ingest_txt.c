@@ -18,8 +18,7 @@
  * like the Clough-Stevenson answers in ../shared/data, which CP866 would turn Cyrillic. */
 enum { SB_CP1251, SB_RK1048, SB_KOI8R, SB_CP866, SB_CP1252, SB__COUNT };
 
-static const char *const sb_names[SB__COUNT] = {"CP1251", "RK1048", "KOI8-R", "CP866",
-                                                "CP1252"};
+static const char *const sb_names[SB__COUNT] = {"CP1251", "RK1048", "KOI8-R", "CP866", "CP1252"};
 
 /* Upper halves (0x80–0xFF) of each code page as code points, 0 where undefined. Built once
  * from glibc's own tables, so detection and --encoding decode identically. */
@@ -46,7 +45,10 @@ static void sb_build(void)
     }
 }
 
-static bool is_cyr_letter(uint32_t c) { return c >= 0x400 && c <= 0x4FF && !(c >= 0x482 && c <= 0x489); }
+static bool is_cyr_letter(uint32_t c)
+{
+    return c >= 0x400 && c <= 0x4FF && !(c >= 0x482 && c <= 0x489);
+}
 
 static bool is_cyr_lower(uint32_t c)
 {
@@ -116,7 +118,10 @@ typedef struct {
     size_t cyr;        /* ... to a Cyrillic letter */
 } sb_score;
 
-static bool is_ascii_letter(uint32_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static bool is_ascii_letter(uint32_t c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
 
 static bool is_latin_letter(uint32_t c)
 {
@@ -127,8 +132,8 @@ static bool is_latin_letter(uint32_t c)
 static bool is_text_mark(uint32_t c)
 {
     return c == 0xA0 || c == 0xAB || c == 0xBB || c == 0x2013 || c == 0x2014 ||
-           (c >= 0x2018 && c <= 0x201E) || c == 0x2026 || c == 0x2116 || c == 0x2022 ||
-           c == 0xB0 || c == 0xA9;
+           (c >= 0x2018 && c <= 0x201E) || c == 0x2026 || c == 0x2116 || c == 0x2022 || c == 0xB0 ||
+           c == 0xA9;
 }
 
 /* Score one candidate decoding of a sample. Lower-case Cyrillic letters and common bigrams
@@ -264,7 +269,8 @@ static int conv_utf16(adal__buf *o, const uint8_t *d, size_t n, bool be)
     for (size_t i = 0; rc == ADAL_OK && i + 1 < n; i += 2) {
         uint32_t u = be ? (uint32_t)d[i] << 8 | d[i + 1] : (uint32_t)d[i + 1] << 8 | d[i];
         if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
-            uint32_t v = be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
+            uint32_t v =
+                be ? (uint32_t)d[i + 2] << 8 | d[i + 3] : (uint32_t)d[i + 3] << 8 | d[i + 2];
             if (v >= 0xDC00 && v <= 0xDFFF) {
                 u = 0x10000 + ((u - 0xD800) << 10) + (v - 0xDC00);
                 i += 2;
@@ -469,8 +475,8 @@ static int detect_and_convert(adal_ctx *ctx, adal__buf *o, const uint8_t *d, siz
     return conv_sb(o, be, d, n);
 }
 
-int adal__txt_read(adal_doc **out, adal_ctx *ctx, const uint8_t *data, size_t len,
-                   const char *name, const char *force_encoding)
+int adal__txt_read(adal_doc **out, adal_ctx *ctx, const uint8_t *data, size_t len, const char *name,
+                   const char *force_encoding)
 {
     *out = NULL;
     adal__builder b;

@@ -29,18 +29,22 @@ static const char *const encrypted[] = {
     "msoffcrypto-tool/tests/inputs/ecma376standard_password.docx",
     "msoffcrypto-tool/tests/inputs/example_password.docx",
     "apache-tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/"
-    "tika-parser-microsoft-module/src/test/resources/test-documents/testWORD_protected_passtika.docx",
+    "tika-parser-microsoft-module/src/test/resources/test-documents/"
+    "testWORD_protected_passtika.docx",
     "apache-tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/"
-    "tika-parser-microsoft-module/src/test/resources/test-documents/casing/protected_normal_case.docx",
+    "tika-parser-microsoft-module/src/test/resources/test-documents/casing/"
+    "protected_normal_case.docx",
     "apache-tika/tika-parsers/tika-parsers-standard/tika-parsers-standard-modules/"
-    "tika-parser-microsoft-module/src/test/resources/test-documents/casing/protected_upper_case.docx",
+    "tika-parser-microsoft-module/src/test/resources/test-documents/casing/"
+    "protected_upper_case.docx",
 };
 static const char *const legacy[] = {
     "msoffcrypto-tool/tests/inputs/plain.doc",
     "msoffcrypto-tool/tests/inputs/rc4cryptoapi_password.doc",
     "msoffcrypto-tool/tests/outputs/rc4cryptoapi_password_plain.doc",
     /* a 9 KiB .docm that is really a Word 97 file whose WordDocument is in the mini stream */
-    "apache-poi/test-data/document/cpansearch.perl.org_src_tobyink_acme-rundoc-0.001_word-lib_hello_world.docm",
+    "apache-poi/test-data/document/"
+    "cpansearch.perl.org_src_tobyink_acme-rundoc-0.001_word-lib_hello_world.docm",
 };
 
 static const char *docx_path(const char *rel)

@@ -32,10 +32,10 @@ static double sweep_limit(void)
 }
 
 typedef struct {
-    char *path;       /* relative to data/docx */
+    char *path; /* relative to data/docx */
     char container[16];
-    bool zip_error;   /* INDEX.tsv: the ZIP itself is broken */
-    long body_chars;  /* INDEX.tsv: characters of body text a correct reader finds */
+    bool zip_error;  /* INDEX.tsv: the ZIP itself is broken */
+    long body_chars; /* INDEX.tsv: characters of body text a correct reader finds */
 } idx_row;
 
 static idx_row rows[SWEEP_MAX];
@@ -98,8 +98,8 @@ static int cmp_str(const void *a, const void *b)
 static bool clear_error(int rc)
 {
     return rc == ADAL_EENCRYPTED || rc == ADAL_ELEGACY || rc == ADAL_EUNSUPPORTED ||
-           rc == ADAL_ENOTDOC || rc == ADAL_ECORRUPT || rc == ADAL_EXML ||
-           rc == ADAL_EDOCTYPE || rc == ADAL_ELIMIT || rc == ADAL_EEMPTY;
+           rc == ADAL_ENOTDOC || rc == ADAL_ECORRUPT || rc == ADAL_EXML || rc == ADAL_EDOCTYPE ||
+           rc == ADAL_ELIMIT || rc == ADAL_EEMPTY;
 }
 
 static bool ends_with(const char *s, const char *suf)

@@ -70,7 +70,8 @@ TEST(txt_utf8_paragraphs)
     if (doc) {
         CHECK_EQ_INT(adal_doc_nsegments(doc), 5);
         const char *t = adal_doc_text(doc, NULL);
-        CHECK(strncmp(t, "БІРІНШІ СӨЗ Бұл жасқа келгенше", strlen("БІРІНШІ СӨЗ Бұл жасқа келгенше")) == 0);
+        CHECK(strncmp(t, "БІРІНШІ СӨЗ Бұл жасқа келгенше",
+                      strlen("БІРІНШІ СӨЗ Бұл жасқа келгенше")) == 0);
         CHECK_EQ_INT(adal_doc_segment(doc, 1)->start, adal_doc_segment(doc, 0)->len);
     }
     adal_doc_free(doc);
@@ -236,7 +237,8 @@ TEST(txt_sniff_markup_and_containers)
         int rc;
         const char *msg;
     } cases[] = {
-        {"<?xml version=\"1.0\" standalone=\"yes\"?>\r\n<?mso-application progid=\"Word.Document\"?>"
+        {"<?xml version=\"1.0\" standalone=\"yes\"?>\r\n<?mso-application "
+         "progid=\"Word.Document\"?>"
          "\r\n<pkg:package xmlns:pkg=\"http://schemas.microsoft.com/office/2006/xmlPackage\">",
          ADAL_EUNSUPPORTED, "Flat OPC"},
         {"\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -261,19 +263,21 @@ TEST(txt_sniff_markup_and_containers)
     CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         adal_doc *doc = NULL;
-        int rc = adal_doc_from_memory(&doc, ctx, cases[i].bytes, strlen(cases[i].bytes), "f.doc",
-                                      NULL);
+        int rc =
+            adal_doc_from_memory(&doc, ctx, cases[i].bytes, strlen(cases[i].bytes), "f.doc", NULL);
         CHECK_EQ_INT(rc, cases[i].rc);
         CHECK(rc == ADAL_OK || strstr(adal_errmsg(ctx), cases[i].msg) != NULL);
         adal_doc_free(doc);
     }
     /* a ZIP that is neither OOXML nor ODF: a minimal stored archive holding one "a.txt" */
     static const unsigned char zip[] = {
-        'P', 'K', 3, 4, 10, 0, 0, 0, 0, 0, 0, 0, 0x21, 0, 0x35, 0x3B, 0x71, 0xCB, 2, 0, 0, 0, 2,
-        0, 0, 0, 5, 0, 0, 0, 'a', '.', 't', 'x', 't', 'h', '\n', 'P', 'K', 1, 2, 0x1E, 3, 10, 0,
-        0, 0, 0, 0, 0, 0, 0x21, 0, 0x35, 0x3B, 0x71, 0xCB, 2, 0, 0, 0, 2, 0, 0, 0, 5, 0, 0, 0, 0,
-        0, 0, 0, 1, 0, 0, 0, 0xA4, 0x81, 0, 0, 0, 0, 'a', '.', 't', 'x', 't', 'P', 'K', 5, 6, 0,
-        0, 0, 0, 1, 0, 1, 0, 0x33, 0, 0, 0, 0x25, 0, 0, 0, 0, 0};
+        'P',  'K',  3,   4,    10,   0,    0,    0,    0,    0,    0, 0,  0x21, 0,    0x35, 0x3B,
+        0x71, 0xCB, 2,   0,    0,    0,    2,    0,    0,    0,    5, 0,  0,    0,    'a',  '.',
+        't',  'x',  't', 'h',  '\n', 'P',  'K',  1,    2,    0x1E, 3, 10, 0,    0,    0,    0,
+        0,    0,    0,   0x21, 0,    0x35, 0x3B, 0x71, 0xCB, 2,    0, 0,  0,    2,    0,    0,
+        0,    5,    0,   0,    0,    0,    0,    0,    0,    1,    0, 0,  0,    0xA4, 0x81, 0,
+        0,    0,    0,   'a',  '.',  't',  'x',  't',  'P',  'K',  5, 6,  0,    0,    0,    0,
+        1,    0,    1,   0,    0x33, 0,    0,    0,    0x25, 0,    0, 0,  0,    0};
     adal_doc *doc = NULL;
     int rc = adal_doc_from_memory(&doc, ctx, zip, sizeof zip, "a.zip", NULL);
     if (rc == ADAL_ECORRUPT)
@@ -292,8 +296,8 @@ TEST(txt_random_inputs_never_crash)
     CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
     uint32_t x = 12345;
     unsigned char buf[700];
-    static const unsigned char alpha[] = {' ', '\n', '\r', 0xE0, 0xEE, 0xC0, 0xD0, 0xA3,
-                                          0xBC, 0x04, 0x00, 'a', 0xD0, 0xB0, 0xEF, 0xBB,
+    static const unsigned char alpha[] = {' ',  '\n', '\r', 0xE0, 0xEE, 0xC0, 0xD0, 0xA3,
+                                          0xBC, 0x04, 0x00, 'a',  0xD0, 0xB0, 0xEF, 0xBB,
                                           0xBF, 0xFF, 0xFE, 0x8D, 0x1B, '.'};
     for (int it = 0; it < 3000; it++) {
         size_t n = (size_t)(it % 700);
