@@ -215,9 +215,9 @@ static enc_kind sniff_utf16(const uint8_t *d, size_t n)
         zero[i & 1] += d[i] == 0;
         hi[i & 1] += d[i] == 0 || d[i] == 4;
     }
-    if (hi[1] * 10 >= pairs * 9 && hi[0] * 10 < pairs && zero[1] > 0)
+    if (hi[1] * 10 >= pairs * 9 && hi[0] * 10 < pairs)
         return ENC_UTF16LE;
-    if (hi[0] * 10 >= pairs * 9 && hi[1] * 10 < pairs && zero[0] > 0)
+    if (hi[0] * 10 >= pairs * 9 && hi[1] * 10 < pairs)
         return ENC_UTF16BE;
     if (zero[1] * 20 >= pairs && zero[0] * 20 <= zero[1])
         return ENC_UTF16LE;

@@ -141,6 +141,18 @@ TEST(txt_utf16_with_and_without_bom)
     check_file(TXT("kk.utf16le.txt"), "UTF-16LE", TXT("kk.utf8.txt"));
     check_file(TXT("kk.utf16be.txt"), "UTF-16BE", TXT("kk.utf8.txt"));
     check_file(TXT("ru.utf16be-bom.txt"), "UTF-16BE", TXT("ru.utf8.txt"));
+    /* one Kazakh word, no space, no BOM: no NUL byte at all, only the 0x04 high bytes */
+    adal_ctx *ctx = NULL;
+    adal_doc *doc = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    static const char w[] = "\x21\x04\xD9\x04\x3B\x04\x35\x04\x3C\x04"; /* Сәлем */
+    CHECK_EQ_INT(adal_doc_from_memory(&doc, ctx, w, sizeof w - 1, "w.txt", NULL), ADAL_OK);
+    if (doc) {
+        CHECK_EQ_STR(adal_doc_encoding(doc), "UTF-16LE");
+        CHECK_EQ_STR(adal_doc_text(doc, NULL), "Сәлем\n");
+    }
+    adal_doc_free(doc);
+    adal_ctx_free(ctx);
 }
 
 TEST(txt_forced_encoding)
