@@ -81,27 +81,29 @@ static const char *const bigrams[] = {
 
 #define NBIGRAMS (sizeof bigrams / sizeof bigrams[0])
 
-/* Pairs as 2 × 11-bit code points (Cyrillic lower case is U+0430..U+04FF). */
-static uint32_t bigram_keys[NBIGRAMS];
+/* The bigrams as a bit matrix over the lower-case Cyrillic letters of U+0430..U+04FF
+ * (208 × 208 bits), so scoring a byte costs one lookup. */
+#define BG_BASE 0x430u
+#define BG_N 208u
+static uint8_t bigram_bits[BG_N * BG_N / 8];
 static pthread_once_t bg_once = PTHREAD_ONCE_INIT;
 
 static void bg_build(void)
 {
     for (size_t i = 0; i < NBIGRAMS; i++) {
         size_t j = 0, n = strlen(bigrams[i]);
-        uint32_t a = adal__utf8_next(bigrams[i], n, &j);
-        uint32_t b = j < n ? adal__utf8_next(bigrams[i], n, &j) : 0;
-        bigram_keys[i] = (a & 0x7FF) << 11 | (b & 0x7FF);
+        uint32_t a = adal__utf8_next(bigrams[i], n, &j) - BG_BASE;
+        uint32_t b = (j < n ? adal__utf8_next(bigrams[i], n, &j) : 0) - BG_BASE;
+        if (a < BG_N && b < BG_N)
+            bigram_bits[(a * BG_N + b) >> 3] |= (uint8_t)(1u << ((a * BG_N + b) & 7));
     }
 }
 
 static bool is_bigram(uint32_t a, uint32_t b)
 {
-    uint32_t k = (a & 0x7FF) << 11 | (b & 0x7FF);
-    for (size_t i = 0; i < NBIGRAMS; i++)
-        if (bigram_keys[i] == k)
-            return true;
-    return false;
+    a -= BG_BASE;
+    b -= BG_BASE;
+    return a < BG_N && b < BG_N && (bigram_bits[(a * BG_N + b) >> 3] >> ((a * BG_N + b) & 7)) & 1;
 }
 
 static uint32_t sb_decode(int e, uint8_t c)
