@@ -134,11 +134,20 @@ def main():
     scores, secs = adal_scores(rows, sources)
     print(f"  adal: {len(scores)} answers checked in {secs:.2f} s (5 runs of adal check)")
     auc = summarise("adal", rows, scores)
+    ss = {}
     if C.have_sim_text():
         ss, sdt = sim_scores(rows, sources)
         summarise("sim_text", rows, ss)
     else:
         print("  sim_text: not installed (apt-get install similarity-tester)")
+    per = os.path.join(C.work_dir("clough-stevenson"), "scores.csv")
+    with open(per, "w", encoding="utf-8") as f:
+        f.write("file,task,category,adal,sim_text\n")
+        for r in rows:
+            a, b = scores.get(r["file"]), ss.get(r["file"])
+            f.write(f"{r['file']},{r['task']},{r['cat']},{'' if a is None else f'{a:.1f}'},"
+                    f"{'' if b is None else f'{b:.0f}'}\n")
+    print(f"  per-answer scores: {per}")
     lost = unreachable(rows, sources)
     if lost:
         print(f"  note: {len(lost)} plagiarised answers share no word 5-gram with their task's source"
