@@ -356,6 +356,11 @@ const char *adal_refset_id(const adal_refset *rs, size_t i);
  * not considered. */
 int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
                       const adal_check_opts *opts, const size_t *skip, size_t n_skip);
+/* Check the set's own document i against all the others (all-pairs, `compare --all`, the
+ * batch's cross-check). Read-only like adal_refset_check: safe from several threads. The
+ * report borrows the document from the set. */
+int adal_refset_check_doc(adal_report **out, adal_ctx *ctx, const adal_refset *rs, size_t i,
+                          const adal_check_opts *opts);
 
 /* ---------------------------------------------------------------------------------------
  * Report writers (report_*.c): text, JSON, CSV, HTML from one report model.
