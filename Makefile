@@ -143,3 +143,11 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# ---- engine: check-latency benchmark (bench/check_bench.c, run by bench/bench_check.sh) ----
+$(B)/check_bench: bench/check_bench.c tests/unit/tok_helper.c $(B)/libadal.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ bench/check_bench.c tests/unit/tok_helper.c \
+	    $(B)/libadal.a $(ALL_LDFLAGS) $(PKG_LIBS)
+bench: $(B)/check_bench
+# ---- end engine ----
