@@ -327,7 +327,7 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,
     size_t nsd = 0;
     tile *anc = NULL, *ord = NULL;
     size_t nanc = 0, anc_cap = 0;
-    size_t *next = NULL;
+    size_t *next = NULL, *open = NULL, nopen = 0;
     chain *ch = NULL;
     size_t nch = 0, ch_cap = 0;
     adal__span *sp = NULL;
@@ -360,8 +360,7 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,
             lo++;
         while (i + hi < p.nq && j + hi < p.ns && eq(&p, i + hi, j + hi))
             hi++;
-        uint32_t need = p.nq < ADAL_K || p.ns < ADAL_K ? ADAL_ALIGN_TILE : ADAL_ALIGN_TILE;
-        if (lo + hi < need)
+        if (lo + hi < ADAL_ALIGN_TILE)
             continue;
         if (adal__grow((void **)&anc, &anc_cap, nanc + 1, sizeof *anc)) {
             rc = ADAL_ENOMEM;
@@ -381,16 +380,27 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,
         rc = ADAL_ENOMEM;
         goto out;
     }
+    /* chains still open (their last anchor within GAP of the anchors to come), in creation
+     * order, so ties go to the oldest chain */
+    open = adal__malloc(nanc * sizeof *open);
+    if (!open) {
+        rc = ADAL_ENOMEM;
+        goto out;
+    }
     for (size_t k = 0; k < nanc; k++) {
         const tile *b = &anc[k];
-        size_t best = SIZE_MAX;
+        size_t best = SIZE_MAX, w = 0;
         int64_t best_drift = 0, best_gap = 0;
         next[k] = SIZE_MAX;
-        for (size_t c = 0; c < nch; c++) {
+        for (size_t o = 0; o < nopen; o++) {
+            size_t c = open[o];
             const tile *a = &anc[ch[c].last];
             int64_t gq = (int64_t)b->qs - a->qe;
+            if (gq > ADAL_ALIGN_GAP)
+                continue; /* closed for good: anchors come in order of qs */
+            open[w++] = c;
             int64_t gs = (int64_t)b->ss - (a->ss + (a->qe - a->qs));
-            if (gq > ADAL_ALIGN_GAP || b->qs <= a->qs || b->ss <= a->ss)
+            if (b->qs <= a->qs || b->ss <= a->ss)
                 continue;
             if (gs > ADAL_ALIGN_GAP + ADAL_ALIGN_DRIFT)
                 continue;
@@ -403,6 +413,7 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,
                 best_gap = gq;
             }
         }
+        nopen = w;
         if (best != SIZE_MAX) {
             next[ch[best].last] = k;
             ch[best].last = k;
@@ -412,7 +423,8 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,
                 rc = ADAL_ENOMEM;
                 goto out;
             }
-            ch[nch++] = (chain){k, k, 1};
+            ch[nch] = (chain){k, k, 1};
+            open[nopen++] = nch++;
         }
     }
 
@@ -440,14 +452,44 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,
     qsort(sp, nsp, sizeof *sp, span_cmp);
 
     /* merge spans of this source that overlap on both sides (pieces of one passage found
-     * from two chains); of two that overlap only in the query (the same text matched at two
-     * places of the source), keep the one with more matched tokens when the overlap is at
-     * least half of the other */
+     * from two chains), or follow each other within the chaining limits (a stretch of
+     * heavy editing with no seed between two verified pieces: the gap is tiled exactly);
+     * of two that overlap only in the query (the same text matched at two places of the
+     * source), keep the one with more matched tokens when the overlap is at least half of
+     * the other */
     size_t w = 0;
     for (size_t k = 0; k < nsp; k++) {
         adal__span b = sp[k];
         if (w) {
             adal__span *a = &sp[w - 1];
+            if (b.qtok >= a->qend && b.stok >= a->send) {
+                int64_t gq = (int64_t)b.qtok - a->qend, gs = (int64_t)b.stok - a->send;
+                int64_t drift = gs > gq ? gs - gq : gq - gs;
+                bool near = gq <= ADAL_ALIGN_GAP && gs <= ADAL_ALIGN_GAP + ADAL_ALIGN_DRIFT &&
+                            drift <= ADAL_ALIGN_DRIFT;
+                /* up to twice as far when the gap is a stretch of substitutions (same length
+                 * on both sides) that still holds tiles on at least a quarter of it */
+                bool subst = !near && gq <= 2 * ADAL_ALIGN_GAP && drift <= 2;
+                if (near || subst) {
+                    work.n = 0;
+                    rc = fill(&p, &work, a->qend, b.qtok, a->send, b.stok, 0);
+                    if (rc)
+                        goto out;
+                    uint32_t tiled = 0;
+                    for (size_t t = 0; t < work.n; t++)
+                        tiled += work.t[t].qe - work.t[t].qs;
+                    /* never join into something the similarity filter would drop */
+                    uint32_t m = a->matched + tiled + b.matched;
+                    uint32_t lq = b.qend - a->qtok, ls = b.send - a->stok;
+                    bool keeps = (double)m >= ADAL_ALIGN_MIN_SIM * (lq > ls ? lq : ls);
+                    if (keeps && (near || 4 * (int64_t)tiled >= gq)) {
+                        a->matched += tiled + b.matched;
+                        a->qend = b.qend;
+                        a->send = b.send;
+                        continue;
+                    }
+                }
+            }
             if (b.qtok < a->qend) {
                 uint32_t oq = (b.qend < a->qend ? b.qend : a->qend) - b.qtok;
                 bool s_overlap = b.stok < a->send && a->stok < b.send;
@@ -487,6 +529,7 @@ out:
     adal__free(anc);
     adal__free(ord);
     adal__free(next);
+    adal__free(open);
     adal__free(ch);
     adal__free(sp);
     adal__free(work.t);

@@ -6,6 +6,7 @@
 #include "match.h"
 #include "tok_helper.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 typedef struct words {
@@ -210,6 +211,9 @@ static double edited(int rate, int indel, unsigned seed, int *outside, double *s
             if (p->qstart < a16 || p->qend > e16)
                 (*outside)++;
             *sim = p->similarity;
+            if (getenv("ADAL_TEST_VERBOSE"))
+                fprintf(stderr, "      q %u+%u s %u+%u sim %.2f (piece at q tok %ld)\n", p->qtok,
+                        p->qntok, p->stok, p->sntok, p->similarity, th_tok_at(q, a16));
         }
         for (size_t t = 0; t < q->ntoks; t++) {
             if (q->toks[t].start < a16 || q->toks[t].end > e16)
@@ -224,6 +228,9 @@ static double edited(int rate, int indel, unsigned seed, int *outside, double *s
             }
         }
         cover = tot ? (double)cov / tot : 0;
+        if (getenv("ADAL_TEST_VERBOSE"))
+            fprintf(stderr, "    edits %d%% indel %d seed %u: %zu passages, cover %.3f, sim %.3f\n",
+                    rate, indel, seed, adal_report_npassages(r), cover, *sim);
     }
     adal_report_free(r);
     adal_doc_free(q);
