@@ -6,8 +6,10 @@
 #include "match.h"
 #include "tok_helper.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 typedef struct words {
     char *buf;
@@ -422,4 +424,94 @@ TEST(match_deterministic)
     double a = edited(25, 1, 7, &out1, &s1), b = edited(25, 1, 7, &out2, &s2);
     CHECK(a == b);
     CHECK(s1 == s2);
+}
+
+static double secs(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* n words: word i is "w<i % period>" (period 1: a million copies of one word). */
+static char *periodic(size_t n, size_t period)
+{
+    char *t = malloc(n * 12 + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(t + o, 12, "w%zu ", i % period);
+    t[o] = '\0';
+    return t;
+}
+
+TEST(match_pathological_inputs_are_fast)
+{
+    /* one word repeated, and text repeating with a period just long enough to stay under
+     * the per-hash occurrence cap: both must finish fast with sane figures */
+    size_t cases[][2] = {{200000, 1}, {20000, 2}, {11000, 700}, {11000, 5000}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char *t = periodic(cases[c][0], cases[c][1]);
+        adal_doc *q = th_doc(t), *s = th_doc(t);
+        free(t);
+        CHECK(q && s);
+        double t0 = secs();
+        adal_report *r = q && s ? check1(q, s, NULL) : NULL;
+        double el = secs() - t0;
+        CHECK(r != NULL);
+        CHECK(el < 3.0);
+        if (el >= 3.0)
+            fprintf(stderr, "    case %zu took %.2f s\n", c, el);
+        if (r) {
+            adal_score sc;
+            adal_report_score(r, &sc);
+            CHECK(sc.covered <= sc.countable);
+            CHECK(fabs(sc.originality + sc.borrowed + sc.cited - 100.0) < 0.05);
+        }
+        adal_report_free(r);
+        adal_doc_free(q);
+        adal_doc_free(s);
+    }
+}
+
+TEST(match_random_invariants)
+{
+    /* random documents over small vocabularies (many chance matches): every passage lies
+     * inside both texts, token counts agree with spans, shares stay consistent */
+    srand(4242);
+    for (int trial = 0; trial < 40; trial++) {
+        size_t nq = 50 + (size_t)(rand() % 800), ns = 50 + (size_t)(rand() % 800);
+        int vocab = 3 + rand() % 40;
+        char *a = malloc(nq * 8 + 1), *b = malloc(ns * 8 + 1);
+        size_t oa = 0, ob = 0;
+        for (size_t i = 0; i < nq; i++)
+            oa += (size_t)snprintf(a + oa, 8, "%s%d ", (rand() % 13) ? "" : "\n", rand() % vocab);
+        for (size_t i = 0; i < ns; i++)
+            ob += (size_t)snprintf(b + ob, 8, "%d ", rand() % vocab);
+        adal_doc *q = th_doc(a), *s = th_doc(b);
+        adal_check_opts o = ADAL_CHECK_OPTS_INIT;
+        o.min_letters = 1;
+        adal_report *r = q && s ? check1(q, s, &o) : NULL;
+        CHECK(r != NULL);
+        if (r) {
+            for (size_t i = 0; i < adal_report_npassages(r); i++) {
+                const adal_passage *p = adal_report_passage(r, i);
+                CHECK(p->qstart < p->qend && p->qend <= q->text16_len);
+                CHECK(p->sstart < p->send && p->send <= s->text16_len);
+                CHECK(p->qtok + p->qntok <= q->ntoks && p->stok + p->sntok <= s->ntoks);
+                CHECK_EQ_INT(p->qstart, q->toks[p->qtok].start);
+                CHECK_EQ_INT(p->send, s->toks[p->stok + p->sntok - 1].end);
+                CHECK(p->similarity >= 0.5 && p->similarity <= 1.0);
+                CHECK(p->qntok >= 8);
+            }
+            adal_score sc;
+            adal_report_score(r, &sc);
+            CHECK(sc.covered <= sc.countable);
+            CHECK(fabs(sc.originality + sc.borrowed + sc.cited - 100.0) < 0.05);
+        }
+        adal_report_free(r);
+        adal_doc_free(q);
+        adal_doc_free(s);
+        free(a);
+        free(b);
+    }
 }
