@@ -25,11 +25,6 @@ typedef struct seed {
     uint32_t i, j;
 } seed;
 
-typedef struct hp {
-    uint64_t hash;
-    uint32_t pos;
-} hp;
-
 typedef struct tile {
     uint32_t qs, qe, ss; /* q[qs, qe) == s[ss, ss + qe - qs) */
 } tile;
@@ -37,14 +32,6 @@ typedef struct tile {
 typedef struct chain {
     size_t first, last, n; /* indexes into the anchor array via next[] */
 } chain;
-
-static int hp_cmp(const void *a, const void *b)
-{
-    const hp *x = a, *y = b;
-    if (x->hash != y->hash)
-        return x->hash < y->hash ? -1 : 1;
-    return (x->pos > y->pos) - (x->pos < y->pos);
-}
 
 static int seed_diag_cmp(const void *a, const void *b)
 {
@@ -256,65 +243,80 @@ static int verify(pair *p, const tile *anc, size_t na, tiles *work, adal__span *
     return ADAL_OK;
 }
 
-/* Seeds: pairs of positions of equal fingerprint hashes (merge join of both sorted lists),
- * skipping hashes that are common in the reference set or repeated within a document. */
-static int make_seeds(const adal_fp *qf, size_t nqf, const adal_fp *sf, size_t nsf,
+static int fp_cmp(const void *a, const void *b)
+{
+    const adal_fp *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+int adal__fp_sorted(adal_ctx *ctx, const adal_fp *f, size_t n, adal_fp **out)
+{
+    *out = adal__malloc((n ? n : 1) * sizeof **out);
+    if (!*out)
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    if (n) {
+        memcpy(*out, f, n * sizeof **out);
+        qsort(*out, n, sizeof **out, fp_cmp);
+    }
+    return ADAL_OK;
+}
+
+/* Seeds: pairs of positions of equal fingerprint hashes. The query's fingerprints come sorted
+ * by hash (once per report); each source fingerprint is looked up by binary search, so a
+ * source costs O(n log m) and no sort. Hashes common in the reference set are skipped, and
+ * so are hashes repeated more than ADAL_ALIGN_MAX_OCC times in the query; in the source only
+ * their first ADAL_ALIGN_MAX_OCC occurrences seed. */
+static int make_seeds(const adal_fp *qs, size_t nqf, const adal_fp *sf, size_t nsf,
                       adal__common_fn common, const void *cd, seed **out, size_t *nout)
 {
-    hp *a = NULL, *b = NULL;
     seed *sd = NULL;
+    uint8_t *occ = NULL;
     size_t ns = 0, cap = 0;
     int rc = ADAL_OK;
     *out = NULL;
     *nout = 0;
     if (!nqf || !nsf)
         return ADAL_OK;
-    a = adal__malloc(nqf * sizeof *a);
-    b = adal__malloc(nsf * sizeof *b);
-    if (!a || !b) {
-        rc = ADAL_ENOMEM;
-        goto out;
-    }
-    for (size_t i = 0; i < nqf; i++)
-        a[i] = (hp){qf[i].hash, qf[i].pos};
-    for (size_t i = 0; i < nsf; i++)
-        b[i] = (hp){sf[i].hash, sf[i].pos};
-    qsort(a, nqf, sizeof *a, hp_cmp);
-    qsort(b, nsf, sizeof *b, hp_cmp);
-    for (size_t x = 0, y = 0; x < nqf && y < nsf;) {
-        if (a[x].hash < b[y].hash) {
-            x++;
+    occ = adal__calloc(nqf, 1);
+    if (!occ)
+        return ADAL_ENOMEM;
+    for (size_t y = 0; y < nsf && ns < ADAL_ALIGN_MAX_SEEDS; y++) {
+        uint64_t h = sf[y].hash;
+        size_t lo = 0, hi = nqf;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (qs[mid].hash < h)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == nqf || qs[lo].hash != h)
+            continue;
+        hi = lo;
+        while (hi < nqf && qs[hi].hash == h && hi - lo <= ADAL_ALIGN_MAX_OCC)
+            hi++;
+        if (hi - lo > ADAL_ALIGN_MAX_OCC || occ[lo] >= ADAL_ALIGN_MAX_OCC)
+            continue;
+        if (occ[lo] == 0 && common && common(cd, h)) {
+            occ[lo] = ADAL_ALIGN_MAX_OCC; /* remember: never look it up again */
             continue;
         }
-        if (a[x].hash > b[y].hash) {
-            y++;
-            continue;
+        occ[lo]++;
+        for (size_t u = lo; u < hi && ns < ADAL_ALIGN_MAX_SEEDS; u++) {
+            if (adal__grow((void **)&sd, &cap, ns + 1, sizeof *sd)) {
+                rc = ADAL_ENOMEM;
+                goto out;
+            }
+            sd[ns++] = (seed){qs[u].pos, sf[y].pos};
         }
-        size_t x2 = x, y2 = y;
-        while (x2 < nqf && a[x2].hash == a[x].hash)
-            x2++;
-        while (y2 < nsf && b[y2].hash == b[y].hash)
-            y2++;
-        if (x2 - x <= ADAL_ALIGN_MAX_OCC && y2 - y <= ADAL_ALIGN_MAX_OCC &&
-            !(common && common(cd, a[x].hash))) {
-            for (size_t u = x; u < x2; u++)
-                for (size_t v = y; v < y2 && ns < ADAL_ALIGN_MAX_SEEDS; v++) {
-                    if (adal__grow((void **)&sd, &cap, ns + 1, sizeof *sd)) {
-                        rc = ADAL_ENOMEM;
-                        goto out;
-                    }
-                    sd[ns++] = (seed){a[u].pos, b[v].pos};
-                }
-        }
-        x = x2;
-        y = y2;
     }
     *out = sd;
     *nout = ns;
     sd = NULL;
 out:
-    adal__free(a);
-    adal__free(b);
+    adal__free(occ);
     adal__free(sd);
     return rc;
 }

@@ -36,7 +36,10 @@ typedef struct adal__span {
 /* Decide whether a hash must not be used as a seed (common in the reference set). */
 typedef int (*adal__common_fn)(const void *data, uint64_t hash);
 
-/* Align query q (with its fingerprints qf) against source s (fingerprints sf): seeds →
+/* A copy of fingerprints sorted by (hash, pos): the query side of adal__align. */
+int adal__fp_sorted(adal_ctx *ctx, const adal_fp *f, size_t n, adal_fp **out);
+/* Align query q (its fingerprints qf sorted by adal__fp_sorted) against source s
+ * (fingerprints sf, in any order): seeds →
  * chains → verified token spans, not yet filtered by length/letters/similarity, sorted by
  * qtok. *out is an adal__malloc'd array. */
 int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,

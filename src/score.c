@@ -62,6 +62,7 @@ typedef struct excl {
 
 struct adal_report {
     adal_doc *q;
+    adal_fp *qsorted; /* the query's fingerprints sorted by hash, for adal__align */
     adal_check_opts opts;
     adal_policy pol;
     src_entry *src;
@@ -91,6 +92,8 @@ static bool is_alnum16(const uint16_t *t, size_t n, size_t i)
     uint16_t c = t[i];
     if (c < 0x80)
         return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+    if (c >= 0x0400 && c <= 0x04FF) /* Cyrillic: all letters but the signs U+0482..0489 */
+        return c < 0x0482 || c > 0x0489;
     if (c >= 0xDC00 && c < 0xE000)
         return false; /* trail surrogate: the pair counted at its lead */
     return u_isalnum((UChar32)cp_at(t, n, i)) != 0;
@@ -170,6 +173,9 @@ int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
     }
     if (r->opts.max_sources == 0)
         r->opts.max_sources = defaults.max_sources;
+    rc = adal__fp_sorted(ctx, query->fps, query->nfps, &r->qsorted);
+    if (rc)
+        goto out;
     if (r->opts.template_doc) {
         /* template text: passages of at least one k-gram (a title line is short), any
          * number of letters, similarity as for sources */
@@ -178,7 +184,7 @@ int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
         size_t ntf = 0;
         rc = doc_fps(ctx, t, "template", &tf, &ntf, &tmp);
         if (rc == ADAL_OK)
-            rc = adal__align(ctx, query, query->fps, query->nfps, t, tf, ntf, NULL, NULL, &sp,
+            rc = adal__align(ctx, query, r->qsorted, query->nfps, t, tf, ntf, NULL, NULL, &sp,
                              &nsp);
         for (size_t k = 0; rc == ADAL_OK && k < nsp; k++) {
             uint32_t qn = sp[k].qend - sp[k].qtok, sn = sp[k].send - sp[k].stok;
@@ -219,7 +225,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
     rc = doc_fps(ctx, src, "source", &sf, &nsf, &tmp);
     if (rc)
         goto out;
-    rc = adal__align(ctx, r->q, r->q->fps, r->q->nfps, src, sf, nsf, common, common_data, &sp,
+    rc = adal__align(ctx, r->q, r->qsorted, r->q->nfps, src, sf, nsf, common, common_data, &sp,
                      &nsp);
     if (rc)
         goto out;
@@ -875,6 +881,7 @@ void adal_report_free(adal_report *r)
         adal__free(r->src[i].id);
     adal__free(r->src);
     adal__free(r->pas);
+    adal__free(r->qsorted);
     for (size_t i = 0; i < r->nex; i++)
         adal__free(r->ex[i].why);
     adal__free(r->ex);
