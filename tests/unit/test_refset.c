@@ -192,17 +192,20 @@ TEST(refset_add_failure_frees_document)
      * the normaliser, succeeds; either way no leak under ASan/valgrind */
     adal_refset *rs = NULL;
     adal_doc *d = NULL;
-    CHECK_EQ_INT(adal_refset_new(&rs, NULL), ADAL_OK);
-    CHECK_EQ_INT(adal_doc_from_text(&d, NULL, "бір екі үш", strlen("бір екі үш"), "x"), ADAL_OK);
-    int rc = adal_refset_add(rs, NULL, d, "x");
+    adal_ctx *ctx = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    CHECK_EQ_INT(adal_refset_new(&rs, ctx), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_from_text(&d, ctx, "бір екі үш", strlen("бір екі үш"), "x"), ADAL_OK);
+    int rc = adal_refset_add(rs, ctx, d, "x");
     CHECK(rc == ADAL_OK || rc == ADAL_EUNSUPPORTED);
     CHECK_EQ_INT(adal_refset_count(rs), rc == ADAL_OK ? 1 : 0);
     for (long k = 1; k < 8; k++) {
         adal_doc *e = th_doc("бір екі үш төрт бес алты жеті сегіз тоғыз он");
         adal__fail_alloc_after(k, false);
-        rc = adal_refset_add(rs, NULL, e, "e");
+        rc = adal_refset_add(rs, ctx, e, "e");
         adal__fail_alloc_after(0, false);
         CHECK(rc == ADAL_OK || rc == ADAL_ENOMEM);
     }
     adal_refset_free(rs);
+    adal_ctx_free(ctx);
 }
