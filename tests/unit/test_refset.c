@@ -209,3 +209,32 @@ TEST(refset_add_failure_frees_document)
     adal_refset_free(rs);
     adal_ctx_free(ctx);
 }
+
+TEST(refset_check_alloc_failures_are_clean)
+{
+    adal_refset *rs = NULL;
+    CHECK_EQ_INT(adal_refset_new(&rs, NULL), ADAL_OK);
+    for (unsigned i = 0; i < 5; i++) {
+        char *txt = random_text("tests/data/engine/chekhov.txt", 300 + i, 120);
+        adal_doc *d = mk(txt ? txt : "", i == 2 ? ABAI : "Бөлек.", "Соңы.");
+        free(txt);
+        adal_refset_add(rs, NULL, d, "d");
+    }
+    adal_doc *q = mk("Кіріспе.", ABAI, "Қорытынды.");
+    CHECK(q != NULL);
+    int ok = 0;
+    for (long k = 1; k < 120 && q; k++) {
+        adal_report *r = NULL;
+        adal__fail_alloc_after(k, false);
+        int rc = adal_refset_check(&r, NULL, rs, q, NULL, NULL, 0);
+        adal__fail_alloc_after(0, false);
+        CHECK(rc == ADAL_OK || rc == ADAL_ENOMEM);
+        CHECK(rc == ADAL_OK ? r != NULL : r == NULL);
+        if (rc == ADAL_OK && adal_report_nsources(r) == 1)
+            ok++;
+        adal_report_free(r);
+    }
+    CHECK(ok > 0);
+    adal_doc_free(q);
+    adal_refset_free(rs);
+}
