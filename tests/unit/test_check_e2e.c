@@ -219,3 +219,79 @@ TEST(e2e_russian_copy_with_inflections)
     free(chek);
     adal_ctx_free(ctx);
 }
+
+TEST(e2e_winnowing_guarantee_real_tokens)
+{
+    /* the 8-token guarantee with the real normaliser's tokens: Abai against a text made of
+     * Chekhov with runs of 8, 9 and 40 Abai words pasted in */
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    char *abai = head("tests/data/engine/abai.txt", 8000);
+    char *chek = head("tests/data/engine/chekhov.txt", 4000);
+    int skip = 0;
+    adal_doc *src = abai ? ndoc(ctx, abai, &skip) : NULL;
+    if (skip) {
+        free(abai);
+        free(chek);
+        adal_ctx_free(ctx);
+        SKIP("built with the placeholder normaliser");
+    }
+    CHECK(src && chek);
+    if (src && chek) {
+        const adal_token *st = adal_doc_tokens(src);
+        size_t pieces[3][2] = {{30, 8}, {300, 9}, {700, 40}}, cl = strlen(chek);
+        size_t n = cl + strlen(abai) + 16, o = 0, ci = 0;
+        char *qt = malloc(n);
+        size_t alen = 0;
+        const char *atext = adal_doc_text(src, &alen);
+        for (int p = 0; p < 3; p++) {
+            size_t upto = cl * (size_t)(p + 1) / 4;
+            while (upto < cl && chek[upto] != ' ')
+                upto++;
+            memcpy(qt + o, chek + ci, upto - ci);
+            o += upto - ci;
+            ci = upto;
+            size_t b0 = adal_doc_utf8_offset(src, st[pieces[p][0]].start);
+            size_t b1 = adal_doc_utf8_offset(src, st[pieces[p][0] + pieces[p][1] - 1].end);
+            qt[o++] = '\n'; /* own paragraph: the stemmer is chosen per paragraph */
+            memcpy(qt + o, atext + b0, b1 - b0);
+            o += b1 - b0;
+            qt[o++] = '\n';
+        }
+        memcpy(qt + o, chek + ci, cl - ci);
+        o += cl - ci;
+        qt[o] = '\0';
+        adal_doc *q = ndoc(ctx, qt, &skip);
+        CHECK(q != NULL);
+        if (q) {
+            const adal_token *a = adal_doc_tokens(q), *b = st;
+            const adal_fp *fa = adal_doc_fps(q), *fb = adal_doc_fps(src);
+            size_t na = adal_doc_ntokens(q), nb = adal_doc_ntokens(src);
+            size_t nfa = adal_doc_nfps(q), nfb = adal_doc_nfps(src), runs = 0, bad = 0;
+            for (size_t i = 0; i + 8 <= na; i++)
+                for (size_t j = 0; j + 8 <= nb; j++) {
+                    size_t k = 0;
+                    while (k < 8 && a[i + k].hash == b[j + k].hash)
+                        k++;
+                    if (k < 8)
+                        continue;
+                    runs++;
+                    int found = 0;
+                    for (size_t x = 0; x < nfa && !found; x++)
+                        if (fa[x].pos >= i && fa[x].pos <= i + 3)
+                            for (size_t y = 0; y < nfb && !found; y++)
+                                found = fb[y].pos >= j && fb[y].pos <= j + 3 &&
+                                        fb[y].hash == fa[x].hash;
+                    bad += !found;
+                }
+            CHECK(runs >= 1 + 2 + 33);
+            CHECK_EQ_INT(bad, 0);
+        }
+        adal_doc_free(q);
+        free(qt);
+    }
+    adal_doc_free(src);
+    free(abai);
+    free(chek);
+    adal_ctx_free(ctx);
+}
