@@ -238,3 +238,98 @@ TEST(refset_check_alloc_failures_are_clean)
     adal_doc_free(q);
     adal_refset_free(rs);
 }
+
+static size_t shared_fps(const adal_doc *a, const adal_doc *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->nfps; i++)
+        for (size_t j = 0; j < b->nfps; j++)
+            if (a->fps[i].hash == b->fps[j].hash) {
+                n++;
+                break;
+            }
+    return n;
+}
+
+TEST(refset_finds_short_copy_like_compare)
+{
+    /* a copied run of 8 words that shares a single fingerprint with its source (picked from
+     * Abai so that it does) is found by the set as it is by the pairwise report */
+    size_t len = 0;
+    char *abai = th_read("tests/data/engine/abai.txt", &len);
+    char *a = random_text("tests/data/engine/chekhov.txt", 700, 150);
+    char *b = random_text("tests/data/engine/chekhov.txt", 800, 150);
+    char *own = random_text("tests/data/engine/abai.txt", 11, 100);
+    CHECK(abai && a && b && own);
+    if (!abai || !a || !b || !own)
+        goto out0;
+    char *w[4000];
+    size_t nw = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(abai, " \n", &save); t && nw < 4000; t = strtok_r(NULL, " \n", &save))
+        w[nw++] = t;
+    char piece[1024];
+    adal_doc *src = NULL, *q = NULL;
+    for (size_t st = 0; st + 8 < nw; st++) {
+        size_t o = 0, letters = 0;
+        for (size_t k = st; k < st + 8; k++)
+            o += (size_t)snprintf(piece + o, sizeof piece - o, "%s ", w[k]);
+        for (size_t k = 0; k < o; k++)
+            letters += ((unsigned char)piece[k] & 0xC0) != 0x80 && piece[k] != ' ';
+        if (letters < 60)
+            continue;
+        adal_doc_free(src);
+        adal_doc_free(q);
+        /* inside a paragraph: a paragraph of its own would add its first and last k-grams */
+        char *st1 = malloc(strlen(a) + strlen(piece) + strlen(b) + 4);
+        char *st2 = malloc(strlen(own) + strlen(piece) + 16);
+        snprintf(st1, strlen(a) + strlen(piece) + strlen(b) + 4, "%s %s %s", a, piece, b);
+        snprintf(st2, strlen(own) + strlen(piece) + 16, "%s %s Соңы.", own, piece);
+        src = th_doc(st1);
+        q = th_doc(st2);
+        free(st1);
+        free(st2);
+        if (src && q && shared_fps(src, q) == 1)
+            break;
+    }
+    CHECK(src && q && shared_fps(src, q) == 1);
+    adal_refset *rs = NULL;
+    CHECK_EQ_INT(adal_refset_new(&rs, NULL), ADAL_OK);
+    int ready = src && q;
+    for (unsigned i = 0; i < 20 && ready; i++) {
+        char *x = random_text("tests/data/engine/chekhov.txt", 900 + i, 300);
+        adal_doc *d = i == 5 ? src : mk(x ? x : "", "Бөлек.", "Соңы.");
+        if (i == 5)
+            src = NULL; /* the set owns it now */
+        free(x);
+        char id[16];
+        snprintf(id, sizeof id, "d%u", i);
+        CHECK_EQ_INT(adal_refset_add(rs, NULL, d, id), ADAL_OK);
+    }
+    adal_report *r = NULL, *pr = NULL;
+    if (q && adal_refset_count(rs) == 20) {
+        CHECK_EQ_INT(adal_refset_check(&r, NULL, rs, q, NULL, NULL, 0), ADAL_OK);
+        CHECK_EQ_INT(adal_report_new(&pr, NULL, q, NULL), ADAL_OK);
+        if (pr) {
+            adal_report_add_source(pr, NULL, adal_refset_doc(rs, 5), "d5");
+            adal_report_finish(pr, NULL);
+        }
+    }
+    CHECK(r && pr);
+    if (r && pr) {
+        CHECK_EQ_INT(adal_report_npassages(pr), 1);
+        CHECK_EQ_INT(adal_report_nsources(r), 1);
+        if (adal_report_nsources(r))
+            CHECK_EQ_STR(adal_report_source(r, 0)->id, "d5");
+    }
+    adal_report_free(r);
+    adal_report_free(pr);
+    adal_refset_free(rs);
+    adal_doc_free(q);
+    adal_doc_free(src);
+out0:
+    free(abai);
+    free(a);
+    free(b);
+    free(own);
+}
