@@ -251,26 +251,55 @@ static int fp_cmp(const void *a, const void *b)
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-int adal__fp_sorted(adal_ctx *ctx, const adal_fp *f, size_t n, adal_fp **out)
+static inline size_t qslot(uint64_t h, size_t mask) { return (size_t)(h ^ (h >> 31)) & mask; }
+
+int adal__qfp_build(adal__qfp *out, adal_ctx *ctx, const adal_fp *f, size_t n)
 {
-    *out = adal__malloc((n ? n : 1) * sizeof **out);
-    if (!*out)
+    memset(out, 0, sizeof *out);
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    out->f = adal__malloc((n ? n : 1) * sizeof *out->f);
+    out->tab = adal__malloc(cap * sizeof *out->tab);
+    if (!out->f || !out->tab) {
+        adal__qfp_free(out);
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    }
     if (n) {
-        memcpy(*out, f, n * sizeof **out);
-        qsort(*out, n, sizeof **out, fp_cmp);
+        memcpy(out->f, f, n * sizeof *out->f);
+        qsort(out->f, n, sizeof *out->f, fp_cmp);
+    }
+    out->n = n;
+    out->mask = cap - 1;
+    memset(out->tab, 0xFF, cap * sizeof *out->tab);
+    for (size_t i = 0; i < n; i++) {
+        if (i && out->f[i].hash == out->f[i - 1].hash)
+            continue;
+        size_t k = qslot(out->f[i].hash, out->mask);
+        while (out->tab[k] != UINT32_MAX)
+            k = (k + 1) & out->mask;
+        out->tab[k] = (uint32_t)i;
     }
     return ADAL_OK;
 }
 
+void adal__qfp_free(adal__qfp *q)
+{
+    adal__free(q->f);
+    adal__free(q->tab);
+    memset(q, 0, sizeof *q);
+}
+
 /* Seeds: pairs of positions of equal fingerprint hashes. The query's fingerprints come sorted
- * by hash (once per report); each source fingerprint is looked up by binary search, so a
- * source costs O(n log m) and no sort. Hashes common in the reference set are skipped, and
+ * and hashed (once per report); each source fingerprint is one table probe, so a source
+ * costs O(n) and no sort. Hashes common in the reference set are skipped, and
  * so are hashes repeated more than ADAL_ALIGN_MAX_OCC times in the query; in the source only
  * their first ADAL_ALIGN_MAX_OCC occurrences seed. */
-static int make_seeds(const adal_fp *qs, size_t nqf, const adal_fp *sf, size_t nsf,
+static int make_seeds(const adal__qfp *qf, const adal_fp *sf, size_t nsf,
                       adal__common_fn common, const void *cd, seed **out, size_t *nout)
 {
+    const adal_fp *qs = qf->f;
+    size_t nqf = qf->n;
     seed *sd = NULL;
     uint8_t *occ = NULL;
     size_t ns = 0, cap = 0;
@@ -279,22 +308,18 @@ static int make_seeds(const adal_fp *qs, size_t nqf, const adal_fp *sf, size_t n
     *nout = 0;
     if (!nqf || !nsf)
         return ADAL_OK;
-    occ = adal__calloc(nqf, 1);
-    if (!occ)
-        return ADAL_ENOMEM;
     for (size_t y = 0; y < nsf && ns < ADAL_ALIGN_MAX_SEEDS; y++) {
         uint64_t h = sf[y].hash;
-        size_t lo = 0, hi = nqf;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (qs[mid].hash < h)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        if (lo == nqf || qs[lo].hash != h)
+        size_t k = qslot(h, qf->mask), lo, hi;
+        while (qf->tab[k] != UINT32_MAX && qs[qf->tab[k]].hash != h)
+            k = (k + 1) & qf->mask;
+        if (qf->tab[k] == UINT32_MAX)
             continue;
-        hi = lo;
+        lo = hi = qf->tab[k];
+        if (!occ && !(occ = adal__calloc(nqf, 1))) { /* on the first shared hash only */
+            rc = ADAL_ENOMEM;
+            goto out;
+        }
         while (hi < nqf && qs[hi].hash == h && hi - lo <= ADAL_ALIGN_MAX_OCC)
             hi++;
         if (hi - lo > ADAL_ALIGN_MAX_OCC || occ[lo] >= ADAL_ALIGN_MAX_OCC)
@@ -321,7 +346,7 @@ out:
     return rc;
 }
 
-int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,
+int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf,
                 const adal_doc *s, const adal_fp *sf, size_t nsf, adal__common_fn common,
                 const void *common_data, adal__span **out, size_t *nout)
 {
@@ -340,7 +365,7 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,
 
     *out = NULL;
     *nout = 0;
-    rc = make_seeds(qf, nqf, sf, nsf, common, common_data, &sd, &nsd);
+    rc = make_seeds(qf, sf, nsf, common, common_data, &sd, &nsd);
     if (rc || nsd == 0)
         goto out;
 

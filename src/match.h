@@ -36,13 +36,22 @@ typedef struct adal__span {
 /* Decide whether a hash must not be used as a seed (common in the reference set). */
 typedef int (*adal__common_fn)(const void *data, uint64_t hash);
 
-/* A copy of fingerprints sorted by (hash, pos): the query side of adal__align. */
-int adal__fp_sorted(adal_ctx *ctx, const adal_fp *f, size_t n, adal_fp **out);
-/* Align query q (its fingerprints qf sorted by adal__fp_sorted) against source s
- * (fingerprints sf, in any order): seeds →
+/* The query side of adal__align, built once per report: its fingerprints sorted by (hash,
+ * pos) and a hash table from a hash to its first index there. */
+typedef struct adal__qfp {
+    adal_fp *f;
+    size_t n;
+    uint32_t *tab; /* power-of-two size, UINT32_MAX = empty */
+    size_t mask;
+} adal__qfp;
+
+int adal__qfp_build(adal__qfp *out, adal_ctx *ctx, const adal_fp *f, size_t n);
+void adal__qfp_free(adal__qfp *q);
+/* Align query q (its fingerprints indexed in qf) against source s (fingerprints sf, in any
+ * order): seeds →
  * chains → verified token spans, not yet filtered by length/letters/similarity, sorted by
  * qtok. *out is an adal__malloc'd array. */
-int adal__align(adal_ctx *ctx, const adal_doc *q, const adal_fp *qf, size_t nqf,
+int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf,
                 const adal_doc *s, const adal_fp *sf, size_t nsf, adal__common_fn common,
                 const void *common_data, adal__span **out, size_t *nout);
 

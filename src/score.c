@@ -62,7 +62,7 @@ typedef struct excl {
 
 struct adal_report {
     adal_doc *q;
-    adal_fp *qsorted; /* the query's fingerprints sorted by hash, for adal__align */
+    adal__qfp qfp; /* the query's fingerprints indexed for adal__align */
     adal_check_opts opts;
     adal_policy pol;
     src_entry *src;
@@ -173,7 +173,7 @@ int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
     }
     if (r->opts.max_sources == 0)
         r->opts.max_sources = defaults.max_sources;
-    rc = adal__fp_sorted(ctx, query->fps, query->nfps, &r->qsorted);
+    rc = adal__qfp_build(&r->qfp, ctx, query->fps, query->nfps);
     if (rc)
         goto out;
     if (r->opts.template_doc) {
@@ -184,7 +184,7 @@ int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
         size_t ntf = 0;
         rc = doc_fps(ctx, t, "template", &tf, &ntf, &tmp);
         if (rc == ADAL_OK)
-            rc = adal__align(ctx, query, r->qsorted, query->nfps, t, tf, ntf, NULL, NULL, &sp,
+            rc = adal__align(ctx, query, &r->qfp, t, tf, ntf, NULL, NULL, &sp,
                              &nsp);
         for (size_t k = 0; rc == ADAL_OK && k < nsp; k++) {
             uint32_t qn = sp[k].qend - sp[k].qtok, sn = sp[k].send - sp[k].stok;
@@ -225,7 +225,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
     rc = doc_fps(ctx, src, "source", &sf, &nsf, &tmp);
     if (rc)
         goto out;
-    rc = adal__align(ctx, r->q, r->qsorted, r->q->nfps, src, sf, nsf, common, common_data, &sp,
+    rc = adal__align(ctx, r->q, &r->qfp, src, sf, nsf, common, common_data, &sp,
                      &nsp);
     if (rc)
         goto out;
@@ -881,7 +881,7 @@ void adal_report_free(adal_report *r)
         adal__free(r->src[i].id);
     adal__free(r->src);
     adal__free(r->pas);
-    adal__free(r->qsorted);
+    adal__qfp_free(&r->qfp);
     for (size_t i = 0; i < r->nex; i++)
         adal__free(r->ex[i].why);
     adal__free(r->ex);
