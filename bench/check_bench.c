@@ -295,8 +295,8 @@ int main(int argc, char **argv)
                 adal_report_free(r);
             }
             double el = now() - t0;
-            printf("all-pairs over %zu docs: %.2f s (%.2f ms/doc), %zu matching pairs\n",
-                   allpairs, el, el * 1000 / (double)allpairs, pairs);
+            printf("all-pairs over %zu docs: %.2f s (%.2f ms/doc), %zu matching pairs\n", allpairs,
+                   el, el * 1000 / (double)allpairs, pairs);
             adal_refset_free(ap);
         }
     }

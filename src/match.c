@@ -113,8 +113,7 @@ static int tiles_add(tiles *ts, uint32_t qs, uint32_t qe, uint32_t ss)
 
 /* Greedy tiling of a region: the longest common run (≥ ADAL_ALIGN_TILE), then the same on
  * the parts before and after it, so the tiles found are in order on both sides. */
-static int fill(pair *p, tiles *ts, uint32_t qa, uint32_t qb, uint32_t sa, uint32_t sb,
-                int depth)
+static int fill(pair *p, tiles *ts, uint32_t qa, uint32_t qb, uint32_t sa, uint32_t sb, int depth)
 {
     if (qb - qa < ADAL_ALIGN_TILE || sb - sa < ADAL_ALIGN_TILE || depth > 64)
         return ADAL_OK;
@@ -251,7 +250,10 @@ static int fp_cmp(const void *a, const void *b)
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-static inline size_t qslot(uint64_t h, size_t mask) { return (size_t)(h ^ (h >> 31)) & mask; }
+static inline size_t qslot(uint64_t h, size_t mask)
+{
+    return (size_t)(h ^ (h >> 31)) & mask;
+}
 
 int adal__qfp_build(adal__qfp *out, adal_ctx *ctx, const adal_fp *f, size_t n)
 {
@@ -295,8 +297,8 @@ void adal__qfp_free(adal__qfp *q)
  * costs O(n) and no sort. Hashes common in the reference set are skipped, and
  * so are hashes repeated more than ADAL_ALIGN_MAX_OCC times in the query; in the source only
  * their first ADAL_ALIGN_MAX_OCC occurrences seed. */
-static int make_seeds(const adal__qfp *qf, const adal_fp *sf, size_t nsf,
-                      adal__common_fn common, const void *cd, seed **out, size_t *nout)
+static int make_seeds(const adal__qfp *qf, const adal_fp *sf, size_t nsf, adal__common_fn common,
+                      const void *cd, seed **out, size_t *nout)
 {
     const adal_fp *qs = qf->f;
     size_t nqf = qf->n;
@@ -346,9 +348,9 @@ out:
     return rc;
 }
 
-int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf,
-                const adal_doc *s, const adal_fp *sf, size_t nsf, adal__common_fn common,
-                const void *common_data, adal__span **out, size_t *nout)
+int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf, const adal_doc *s,
+                const adal_fp *sf, size_t nsf, adal__common_fn common, const void *common_data,
+                adal__span **out, size_t *nout)
 {
     seed *sd = NULL;
     size_t nsd = 0;

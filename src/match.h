@@ -51,9 +51,9 @@ void adal__qfp_free(adal__qfp *q);
  * order): seeds →
  * chains → verified token spans, not yet filtered by length/letters/similarity, sorted by
  * qtok. *out is an adal__malloc'd array. */
-int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf,
-                const adal_doc *s, const adal_fp *sf, size_t nsf, adal__common_fn common,
-                const void *common_data, adal__span **out, size_t *nout);
+int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf, const adal_doc *s,
+                const adal_fp *sf, size_t nsf, adal__common_fn common, const void *common_data,
+                adal__span **out, size_t *nout);
 
 /* ---- score.c */
 /* adal_report_add_source with a filter of common hashes (used by the reference set). */

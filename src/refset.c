@@ -178,7 +178,10 @@ fail:
     return rc;
 }
 
-size_t adal_refset_count(const adal_refset *rs) { return rs->n; }
+size_t adal_refset_count(const adal_refset *rs)
+{
+    return rs->n;
+}
 
 const adal_doc *adal_refset_doc(const adal_refset *rs, size_t i)
 {
@@ -276,8 +279,8 @@ int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, a
     if (ncd > max_src)
         ncd = max_src;
     for (size_t k = 0; k < ncd && rc == ADAL_OK; k++)
-        rc = adal__report_add_source(r, ctx, rs->docs[cd[k].doc], rs->ids[cd[k].doc], is_common,
-                                     rs);
+        rc =
+            adal__report_add_source(r, ctx, rs->docs[cd[k].doc], rs->ids[cd[k].doc], is_common, rs);
     if (rc == ADAL_OK)
         rc = adal_report_finish(r, ctx);
     if (rc == ADAL_OK) {

@@ -34,13 +34,13 @@
 
 /* per-unit flags of the query text */
 enum {
-    F_CNT = 1,   /* letter or digit in a counted part */
-    F_EXT = 2,   /* excluded: template */
-    F_EXH = 4,   /* excluded: adal_report_exclude (heuristic, e.g. cohort-common) */
-    F_CIT = 8,   /* inside a cited zone */
-    F_COV = 16,  /* covered by some passage */
-    F_ATT = 32,  /* already attributed to a source (scratch) */
-    F_TMP = 64,  /* scratch */
+    F_CNT = 1,  /* letter or digit in a counted part */
+    F_EXT = 2,  /* excluded: template */
+    F_EXH = 4,  /* excluded: adal_report_exclude (heuristic, e.g. cohort-common) */
+    F_CIT = 8,  /* inside a cited zone */
+    F_COV = 16, /* covered by some passage */
+    F_ATT = 32, /* already attributed to a source (scratch) */
+    F_TMP = 64, /* scratch */
 };
 
 #define MAX_WARNINGS 64
@@ -49,9 +49,9 @@ typedef struct src_entry {
     char *id;
     const adal_doc *doc;
     adal_source_result res;
-    uint32_t own;      /* countable units covered by this source */
-    uint32_t attr;     /* countable units attributed to it */
-    size_t added;      /* insertion order */
+    uint32_t own;  /* countable units covered by this source */
+    uint32_t attr; /* countable units attributed to it */
+    size_t added;  /* insertion order */
 } src_entry;
 
 typedef struct excl {
@@ -139,8 +139,7 @@ static uint32_t count_alnum(const adal_doc *d, uint32_t a, uint32_t b)
 
 /* ---- building the report ---------------------------------------------------------------- */
 
-int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
-                    const adal_check_opts *opts)
+int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query, const adal_check_opts *opts)
 {
     adal_report *r = NULL;
     adal_fp *tmp = NULL;
@@ -150,8 +149,8 @@ int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
     *out = NULL;
     adal__err_clear(ctx);
     if (opts && opts->version != ADAL_CHECK_OPTS_VERSION)
-        return adal__err(ctx, ADAL_EINVAL, "check options version %u, expected %u",
-                         opts->version, ADAL_CHECK_OPTS_VERSION);
+        return adal__err(ctx, ADAL_EINVAL, "check options version %u, expected %u", opts->version,
+                         ADAL_CHECK_OPTS_VERSION);
     rc = adal_doc_fingerprint(query, ctx);
     if (rc)
         return rc;
@@ -184,8 +183,7 @@ int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
         size_t ntf = 0;
         rc = doc_fps(ctx, t, "template", &tf, &ntf, &tmp);
         if (rc == ADAL_OK)
-            rc = adal__align(ctx, query, &r->qfp, t, tf, ntf, NULL, NULL, &sp,
-                             &nsp);
+            rc = adal__align(ctx, query, &r->qfp, t, tf, ntf, NULL, NULL, &sp, &nsp);
         for (size_t k = 0; rc == ADAL_OK && k < nsp; k++) {
             uint32_t qn = sp[k].qend - sp[k].qtok, sn = sp[k].send - sp[k].stok;
             uint32_t big = qn > sn ? qn : sn;
@@ -195,8 +193,8 @@ int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
                 rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
                 break;
             }
-            r->ex[r->nex++] = (excl){query->toks[sp[k].qtok].start,
-                                     query->toks[sp[k].qend - 1].end, 0, NULL};
+            r->ex[r->nex++] =
+                (excl){query->toks[sp[k].qtok].start, query->toks[sp[k].qend - 1].end, 0, NULL};
         }
         if (rc)
             goto out;
@@ -225,8 +223,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
     rc = doc_fps(ctx, src, "source", &sf, &nsf, &tmp);
     if (rc)
         goto out;
-    rc = adal__align(ctx, r->q, &r->qfp, src, sf, nsf, common, common_data, &sp,
-                     &nsp);
+    rc = adal__align(ctx, r->q, &r->qfp, src, sf, nsf, common, common_data, &sp, &nsp);
     if (rc)
         goto out;
     idc = adal__strdup(id ? id : (src->name ? src->name : ""));
@@ -306,7 +303,10 @@ static bool is_space16(uint16_t c)
     return c == ' ' || c == '\t' || c == 0xA0 || c == 0x202F || (c >= 0x2000 && c <= 0x200A);
 }
 
-static bool is_digit16(uint16_t c) { return c >= '0' && c <= '9'; }
+static bool is_digit16(uint16_t c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static bool is_sup_digit(uint16_t c)
 {
@@ -348,7 +348,10 @@ static bool paren_ref(const uint16_t *t, size_t i, size_t e)
     return false;
 }
 
-static bool is_opener(uint16_t c) { return c == 0xAB || c == 0x201E || c == 0x201C || c == '"'; }
+static bool is_opener(uint16_t c)
+{
+    return c == 0xAB || c == 0x201E || c == 0x201C || c == '"';
+}
 
 /* Whether a reference follows the quotation closed at `c` (exclusive end of the closer):
  * directly a footnote mark (superscript digits, or digits right after the quote mark), or,
@@ -491,8 +494,7 @@ static void mark_cited(const adal_doc *q, uint8_t *f)
         mark_quotes(t, s, e, f);
         /* the last heading, so a table of contents listing "Список литературы" at the start
          * does not mark the whole essay */
-        if ((g->part == ADAL_PART_BODY || g->part == ADAL_PART_TABLE) &&
-            is_biblio_heading(t, s, e))
+        if ((g->part == ADAL_PART_BODY || g->part == ADAL_PART_TABLE) && is_biblio_heading(t, s, e))
             last = i;
     }
     if (last == SIZE_MAX)
@@ -893,7 +895,10 @@ void adal_report_free(adal_report *r)
 
 /* ---- accessors -------------------------------------------------------------------------- */
 
-const adal_doc *adal_report_query(const adal_report *r) { return r->q; }
+const adal_doc *adal_report_query(const adal_report *r)
+{
+    return r->q;
+}
 
 void adal_report_score(const adal_report *r, adal_score *out)
 {
@@ -902,21 +907,30 @@ void adal_report_score(const adal_report *r, adal_score *out)
         out->band_info = NULL;
 }
 
-size_t adal_report_nsources(const adal_report *r) { return r->finished ? r->nsrc : 0; }
+size_t adal_report_nsources(const adal_report *r)
+{
+    return r->finished ? r->nsrc : 0;
+}
 
 const adal_source_result *adal_report_source(const adal_report *r, size_t i)
 {
     return r->finished && i < r->nsrc ? &r->src[i].res : NULL;
 }
 
-size_t adal_report_npassages(const adal_report *r) { return r->finished ? r->npas : 0; }
+size_t adal_report_npassages(const adal_report *r)
+{
+    return r->finished ? r->npas : 0;
+}
 
 const adal_passage *adal_report_passage(const adal_report *r, size_t i)
 {
     return r->finished && i < r->npas ? &r->pas[i] : NULL;
 }
 
-size_t adal_report_nwarnings(const adal_report *r) { return r->nwarn; }
+size_t adal_report_nwarnings(const adal_report *r)
+{
+    return r->nwarn;
+}
 
 const char *adal_report_warning(const adal_report *r, size_t i)
 {

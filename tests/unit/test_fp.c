@@ -176,7 +176,8 @@ TEST(fp_zones_do_not_cross)
     adal_doc *d = NULL;
     CHECK_EQ_INT(adal__builder_init(&b, NULL, "z", ADAL_FMT_DOCX), ADAL_OK);
     adal__b_begin_para(&b, ADAL_PART_BODY);
-    adal__b_text(&b, "бір екі үш төрт бес алты жеті сегіз", strlen("бір екі үш төрт бес алты жеті сегіз"));
+    adal__b_text(&b, "бір екі үш төрт бес алты жеті сегіз",
+                 strlen("бір екі үш төрт бес алты жеті сегіз"));
     adal__b_begin_para(&b, ADAL_PART_HEADER);
     adal__b_text(&b, "колонтитул беті екі", strlen("колонтитул беті екі"));
     adal__b_begin_para(&b, ADAL_PART_BODY);

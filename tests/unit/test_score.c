@@ -73,8 +73,9 @@ static int sums_to_100(const adal_score *s)
 
 TEST(score_quote_with_reference_is_cited)
 {
-    static const char *refs[] = {" [3].", " [3, б. 45].", " [12, с. 7]", " (Абай, 1890).",
-                                 " (Abai 1890, p. 4).", "¹.", "3 деп жазды."};
+    static const char *refs[] = {" [3].",          " [3, б. 45].",        " [12, с. 7]",
+                                 " (Абай, 1890).", " (Abai 1890, p. 4).", "¹.",
+                                 "3 деп жазды."};
     char q[2048];
     for (size_t i = 0; i < sizeof refs / sizeof refs[0]; i++) {
         snprintf(q, sizeof q, "%s Абай айтқандай: «%s»%s %s", RU1, ABAI, refs[i], RU2);
@@ -183,8 +184,9 @@ TEST(score_explicit_exclusion)
     if (s && qd && adal_report_new(&r, NULL, qd, NULL) == ADAL_OK) {
         uint32_t a = (uint32_t)th_find16(qd, "Бұл жасқа");
         CHECK_EQ_INT(adal_report_add_source(r, NULL, s, "abai"), ADAL_OK);
-        CHECK_EQ_INT(adal_report_exclude(r, a, (uint32_t)qd->text16_len, "shared by 40% of the cohort"),
-                     ADAL_OK);
+        CHECK_EQ_INT(
+            adal_report_exclude(r, a, (uint32_t)qd->text16_len, "shared by 40% of the cohort"),
+            ADAL_OK);
         CHECK_EQ_INT(adal_report_finish(r, NULL), ADAL_OK);
         adal_score sc;
         adal_report_score(r, &sc);
@@ -384,8 +386,8 @@ TEST(score_headers_count_only_when_asked)
         adal_report_finish(r, NULL);
         adal_report_score(r, &b);
         adal_report_free(r);
-        CHECK_EQ_INT(a.countable, 8);                  /* бір екі үш */
-        CHECK_EQ_INT(b.countable, a.countable + 19);   /* + Колонтитул мәтіні бар */
+        CHECK_EQ_INT(a.countable, 8);                /* бір екі үш */
+        CHECK_EQ_INT(b.countable, a.countable + 19); /* + Колонтитул мәтіні бар */
     }
     adal_doc_free(d);
     adal_doc_free(s);
