@@ -133,6 +133,18 @@ static int fill(pair *p, tiles *ts, uint32_t qa, uint32_t qb, uint32_t sa, uint3
     return rc;
 }
 
+/* Whether an edge tile of `len` tokens, `gq` / `gs` unmatched tokens away from the passage
+ * in the query / source, extends it. A tile of a k-gram or more: gaps up to EXT_GAP. A
+ * shorter one is as likely a coincidence ("он төртінші сөз" before a quotation of the
+ * fourteenth word, with "былай дейді" between), so it needs the shape of a substitution
+ * (equal gaps) or to be next to the passage (gaps of at most one token). */
+static bool edge_ok(uint32_t len, uint32_t gq, uint32_t gs)
+{
+    if (gq > EXT_GAP || gs > EXT_GAP)
+        return false;
+    return len >= ADAL_K || gq == gs || (gq <= 1 && gs <= 1);
+}
+
 /* Verify one chain of anchors: make the anchors strictly ordered on both sides, tile the
  * gaps between them, then grow the edges tile by tile. */
 static int verify(pair *p, const tile *anc, size_t na, tiles *work, adal__span *out)
@@ -185,7 +197,7 @@ static int verify(pair *p, const tile *anc, size_t na, tiles *work, adal__span *
         for (size_t k = ext.n; k-- > 0;) {
             const tile *x = &ext.t[k];
             uint32_t xse = x->ss + (x->qe - x->qs);
-            if (cq - x->qe > EXT_GAP || cs - xse > EXT_GAP)
+            if (!edge_ok(x->qe - x->qs, cq - x->qe, cs - xse))
                 break;
             cq = x->qs;
             cs = x->ss;
@@ -217,7 +229,7 @@ static int verify(pair *p, const tile *anc, size_t na, tiles *work, adal__span *
         uint32_t cq = l->qe, cs = lse;
         for (size_t k = 0; k < ext.n; k++) {
             const tile *x = &ext.t[k];
-            if (x->qs - cq > EXT_GAP || x->ss - cs > EXT_GAP)
+            if (!edge_ok(x->qe - x->qs, x->qs - cq, x->ss - cs))
                 break;
             cq = x->qe;
             cs = x->ss + (x->qe - x->qs);

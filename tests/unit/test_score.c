@@ -419,3 +419,32 @@ TEST(score_alloc_failures_are_clean)
     adal_doc_free(s);
     adal_doc_free(d);
 }
+
+TEST(score_quote_boundary_not_glued_to_heading_words)
+{
+    /* the source starts with the heading "Он төртінші сөз"; the essay introduces the quote
+     * with "он төртінші сөз былай дейді:" — a coincidental 3-word tile two words before the
+     * quotation must not pull the passage out of the quotation marks (found on the sample
+     * course, 04-Asel) */
+    char src[2048], q[2048];
+    snprintf(src, sizeof src, "Он төртінші сөз\n%s. Тағы да басқа сөздер.", ABAI);
+    snprintf(q, sizeof q, "%s Абай он төртінші сөз былай дейді: «%s» [1, б. 45]. %s", RU1, ABAI,
+             RU2);
+    adal_doc *s = th_doc(src), *d = th_doc(q);
+    adal_report *r = NULL;
+    CHECK(s && d);
+    if (s && d && adal_report_new(&r, NULL, d, NULL) == ADAL_OK) {
+        adal_report_add_source(r, NULL, s, "abai-14");
+        CHECK_EQ_INT(adal_report_finish(r, NULL), ADAL_OK);
+        adal_score sc;
+        adal_report_score(r, &sc);
+        CHECK(sc.borrowed == 0.0);
+        CHECK(sc.cited > 20);
+        CHECK_EQ_INT(adal_report_npassages(r), 1);
+        if (adal_report_npassages(r))
+            CHECK_EQ_INT(adal_report_passage(r, 0)->qstart, th_find16(d, "Бұл жасқа"));
+    }
+    adal_report_free(r);
+    adal_doc_free(s);
+    adal_doc_free(d);
+}
