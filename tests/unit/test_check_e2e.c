@@ -5,9 +5,11 @@
 #include "../harness.h"
 #include "adal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 
 /* A normalised document from UTF-8 text; *skip set when no normaliser is built in. */
 static adal_doc *ndoc(adal_ctx *ctx, const char *text, int *skip)
@@ -294,4 +296,103 @@ TEST(e2e_winnowing_guarantee_real_tokens)
     free(abai);
     free(chek);
     adal_ctx_free(ctx);
+}
+
+TEST(e2e_sample_course_matches_truth)
+{
+    /* the bundled sample course (corpus/, generated with its truth): every essay checked
+     * against corpus/sources with the assignment as template; borrowed and cited shares
+     * within 3 points of corpus/truth.csv. Needs DOCX/ODT/TXT ingest and the normaliser. */
+    size_t len = 0;
+    char *csv = th_read("corpus/truth.csv", &len);
+    if (!csv)
+        SKIP("no corpus/truth.csv");
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    adal_refset *rs = NULL;
+    adal_doc *tmpl = NULL;
+    adal_refset_new(&rs, ctx);
+    static const char *srcs[] = {"abai-07.txt", "abai-14.txt", "abai-17.txt", "abai-19.txt",
+                                 "abai-32.txt", "abai-37.docx", "chekhov-hameleon.txt",
+                                 "chekhov-tolstyj-i-tonkij.txt", "pushkin-kapitanskaya-dochka.txt",
+                                 "turgenev-senilia.txt"};
+    char path[512];
+    int rc = adal_doc_load(&tmpl, ctx, "corpus/assignment.docx", NULL);
+    if (rc == ADAL_OK)
+        rc = adal_doc_fingerprint(tmpl, ctx);
+    for (size_t i = 0; rc == ADAL_OK && i < sizeof srcs / sizeof srcs[0]; i++) {
+        adal_doc *d = NULL;
+        snprintf(path, sizeof path, "corpus/sources/%s", srcs[i]);
+        rc = adal_doc_load(&d, ctx, path, NULL);
+        if (rc == ADAL_OK)
+            rc = adal_refset_add(rs, ctx, d, srcs[i]);
+    }
+    if (rc == ADAL_EUNSUPPORTED) {
+        adal_doc_free(tmpl);
+        adal_refset_free(rs);
+        adal_ctx_free(ctx);
+        free(csv);
+        SKIP("built without DOCX ingest or the normaliser");
+    }
+    CHECK_EQ_INT(rc, ADAL_OK);
+    /* rows: student,file,source,kind,approx_share,note */
+    char student[64] = "", file[64] = "";
+    double borrowed = 0, cited = 0;
+    int checked = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(csv, "\n", &save);; line = strtok_r(NULL, "\n", &save)) {
+        char st[64] = "", fl[64] = "", kind[32] = "";
+        double share = 0;
+        if (line && strncmp(line, "student,", 8) == 0)
+            continue;
+        if (line && sscanf(line, "%63[^,],%63[^,],%*[^,],%31[^,],%lf", st, fl, kind, &share) < 4 &&
+            sscanf(line, "%63[^,],%63[^,],,%31[^,],%lf", st, fl, kind, &share) < 4)
+            continue;
+        if (!line || strcmp(st, student) || strcmp(fl, file)) {
+            /* check the previous essay */
+            if (student[0] && rc == ADAL_OK) {
+                adal_doc *q = NULL;
+                adal_report *r = NULL;
+                adal_check_opts o = ADAL_CHECK_OPTS_INIT;
+                o.template_doc = tmpl;
+                snprintf(path, sizeof path, "corpus/course/%s/%s", student, file);
+                int lrc = adal_doc_load(&q, ctx, path, NULL);
+                if (borrowed >= 0)
+                    CHECK_EQ_INT(lrc, ADAL_OK);
+                if (borrowed < 0) {
+                    CHECK(lrc != ADAL_OK); /* a broken file: a clear error */
+                } else if (lrc == ADAL_OK &&
+                           adal_refset_check(&r, ctx, rs, q, &o, NULL, 0) == ADAL_OK) {
+                    adal_score s;
+                    adal_report_score(r, &s);
+                    CHECK(fabs(s.borrowed - borrowed) <= 3.0);
+                    CHECK(fabs(s.cited - cited) <= 3.0);
+                    CHECK(s.excluded > 5);
+                    if (fabs(s.borrowed - borrowed) > 3.0 || fabs(s.cited - cited) > 3.0)
+                        fprintf(stderr, "    %s: borrowed %.1f (truth %.0f), cited %.1f (%.0f)\n",
+                                path, s.borrowed, borrowed, s.cited, cited);
+                    checked++;
+                }
+                adal_report_free(r);
+                adal_doc_free(q);
+            }
+            if (!line)
+                break;
+            snprintf(student, sizeof student, "%s", st);
+            snprintf(file, sizeof file, "%s", fl);
+            borrowed = cited = 0;
+        }
+        if (!strcmp(kind, "cited"))
+            cited += share;
+        else if (!strcmp(kind, "broken"))
+            borrowed = -1;
+        else if (strcmp(kind, "original") && strcmp(kind, "template") &&
+                 strcmp(kind, "bibliography") && strcmp(kind, "collusion"))
+            borrowed += share; /* verbatim, light-edit and the disguised copies */
+    }
+    CHECK(checked >= 12);
+    adal_doc_free(tmpl);
+    adal_refset_free(rs);
+    adal_ctx_free(ctx);
+    free(csv);
 }
