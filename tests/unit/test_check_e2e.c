@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* A normalised document from UTF-8 text; *skip set when no normaliser is built in. */
 static adal_doc *ndoc(adal_ctx *ctx, const char *text, int *skip)
 {
@@ -312,9 +311,15 @@ TEST(e2e_sample_course_matches_truth)
     adal_refset *rs = NULL;
     adal_doc *tmpl = NULL;
     adal_refset_new(&rs, ctx);
-    static const char *srcs[] = {"abai-07.txt", "abai-14.txt", "abai-17.txt", "abai-19.txt",
-                                 "abai-32.txt", "abai-37.docx", "chekhov-hameleon.txt",
-                                 "chekhov-tolstyj-i-tonkij.txt", "pushkin-kapitanskaya-dochka.txt",
+    static const char *srcs[] = {"abai-07.txt",
+                                 "abai-14.txt",
+                                 "abai-17.txt",
+                                 "abai-19.txt",
+                                 "abai-32.txt",
+                                 "abai-37.docx",
+                                 "chekhov-hameleon.txt",
+                                 "chekhov-tolstyj-i-tonkij.txt",
+                                 "pushkin-kapitanskaya-dochka.txt",
                                  "turgenev-senilia.txt"};
     char path[512];
     int rc = adal_doc_load(&tmpl, ctx, "corpus/assignment.docx", NULL);
