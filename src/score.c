@@ -485,7 +485,16 @@ static bool is_biblio_heading(const uint16_t *t, size_t s, size_t e)
 static void mark_cited(const adal_doc *q, uint8_t *f)
 {
     const uint16_t *t = q->text16;
-    size_t last = SIZE_MAX;
+    size_t last = SIZE_MAX, b0 = SIZE_MAX, b1 = 0;
+    for (size_t i = 0; i < q->nsegs; i++) {
+        const adal_segment *g = &q->segs[i];
+        if (g->part == ADAL_PART_BODY || g->part == ADAL_PART_TABLE) {
+            if (g->start < b0)
+                b0 = g->start;
+            if ((size_t)g->start + g->len > b1)
+                b1 = (size_t)g->start + g->len;
+        }
+    }
     for (size_t i = 0; i < q->nsegs; i++) {
         const adal_segment *g = &q->segs[i];
         size_t s = g->start, e = (size_t)g->start + g->len;
@@ -493,8 +502,10 @@ static void mark_cited(const adal_doc *q, uint8_t *f)
             continue;
         mark_quotes(t, s, e, f);
         /* the last heading, so a table of contents listing "Список литературы" at the start
-         * does not mark the whole essay */
-        if ((g->part == ADAL_PART_BODY || g->part == ADAL_PART_TABLE) && is_biblio_heading(t, s, e))
+         * does not mark the whole essay; and only in the last 60 % of the body, so a chapter
+         * called «Литература» early in an essay about literature is not a bibliography */
+        if ((g->part == ADAL_PART_BODY || g->part == ADAL_PART_TABLE) &&
+            (s - b0) * 5 >= (b1 - b0) * 2 && is_biblio_heading(t, s, e))
             last = i;
     }
     if (last == SIZE_MAX)

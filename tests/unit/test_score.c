@@ -448,3 +448,14 @@ TEST(score_quote_boundary_not_glued_to_heading_words)
     adal_doc_free(s);
     adal_doc_free(d);
 }
+
+TEST(score_early_literature_chapter_is_not_a_bibliography)
+{
+    /* «Литература» as a chapter title in the first part of an essay about literature: the
+     * copied text after it stays borrowed */
+    char q[4096];
+    snprintf(q, sizeof q, "Кіріспе\n%s\nЛитература\n%s\n%s\n%s\n", RU1, ABAI, RU2, RU1);
+    adal_score s = score_of(q, NULL);
+    CHECK(s.borrowed > 20);
+    CHECK(s.cited == 0.0);
+}
