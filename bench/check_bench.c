@@ -135,6 +135,8 @@ static void paste(const model *m, const char *text, size_t n, int sub, adal__buf
     adal__buf_addc(b, '\n');
 }
 
+static int used_helper;
+
 static adal_doc *make_doc(adal_ctx *ctx, const char *t, size_t n, const char *name)
 {
     adal_doc *d = NULL;
@@ -142,9 +144,12 @@ static adal_doc *make_doc(adal_ctx *ctx, const char *t, size_t n, const char *na
         return NULL;
     /* the real normaliser when it is built in, else the test tokeniser (same token
      * statistics: words split at non-letters, lower-cased) */
-    if (adal_doc_normalize(d, ctx) != ADAL_OK && th_tokenize(d) != ADAL_OK) {
-        adal_doc_free(d);
-        return NULL;
+    if (adal_doc_normalize(d, ctx) != ADAL_OK) {
+        used_helper = 1;
+        if (th_tokenize(d) != ADAL_OK) {
+            adal_doc_free(d);
+            return NULL;
+        }
     }
     return d;
 }
@@ -188,12 +193,42 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[a], "-a") && a + 1 < argc)
             allpairs = strtoul(argv[++a], NULL, 10);
     }
-    model m;
-    if (a >= argc || load_model(&m, argv + a, argc - a) != 0) {
-        fprintf(stderr, "check_bench: need training text files\n");
+    /* one model per language, so every generated document is Kazakh or Russian (as essays
+     * are); a file is Kazakh when Kazakh-only letters make up over 1 % of its bytes */
+    model ml[2];
+    char **lf[2];
+    int nl[2] = {0, 0};
+    lf[0] = calloc((size_t)argc, sizeof *lf[0]);
+    lf[1] = calloc((size_t)argc, sizeof *lf[1]);
+    for (int i = a; i < argc; i++) {
+        size_t len = 0, kk = 0;
+        uint8_t *data = NULL;
+        if (adal__read_file(NULL, argv[i], 64u << 20, &data, &len) != ADAL_OK)
+            continue;
+        for (size_t k = 0; k + 1 < len; k++)
+            kk += data[k] == 0xD2 || data[k] == 0xD3 || (data[k] == 0xD1 && data[k + 1] == 0x96);
+        free(data);
+        int l = kk * 100 > len ? 0 : 1;
+        lf[l][nl[l]++] = argv[i];
+    }
+    if (!nl[0] || !nl[1] || load_model(&ml[0], lf[0], nl[0]) != 0 ||
+        load_model(&ml[1], lf[1], nl[1]) != 0) {
+        fprintf(stderr, "check_bench: need Kazakh and Russian training text files\n");
         return 2;
     }
-    printf("model: %zu words of training text, %zu distinct\n", m.nseq, m.nword);
+    free(lf[0]);
+    free(lf[1]);
+    printf("models: Kazakh %zu words (%zu distinct), Russian %zu words (%zu distinct)\n",
+           ml[0].nseq, ml[0].nword, ml[1].nseq, ml[1].nword);
+    {
+        adal_ctx *c0 = NULL;
+        adal_ctx_new(&c0);
+        adal_doc *d0 = make_doc(c0, "Бұл сынақ.", strlen("Бұл сынақ."), "t");
+        printf("tokens: %s\n", used_helper ? "test tokeniser (no normaliser built in)"
+                                            : "adal_doc_normalize (ICU normaliser)");
+        adal_doc_free(d0);
+        adal_ctx_free(c0);
+    }
     adal_ctx *ctx = NULL;
     adal_ctx_new(&ctx);
     size_t maxn = 0;
@@ -211,7 +246,7 @@ int main(int argc, char **argv)
         for (; have < n; have++) {
             adal__buf b;
             adal__buf_init(&b, 0);
-            gen(&m, words, &b);
+            gen(&ml[have % 2], words, &b);
             char id[32];
             snprintf(id, sizeof id, "ref%05zu", have);
             double t0 = now();
@@ -225,18 +260,19 @@ int main(int argc, char **argv)
         }
         /* queries: 1,500 words, three pasted passages of 60-150 words */
         double *lat = calloc(queries, sizeof *lat), *cpu = calloc(queries, sizeof *cpu);
-        size_t found = 0, planted = 0;
+        size_t found = 0, planted = 0, xfound = 0, xplanted = 0;
         double sum_b = 0;
         for (size_t qi = 0; qi < queries; qi++) {
             adal__buf b;
             adal__buf_init(&b, 0);
             size_t src[3];
+            const model *qm = &ml[qi % 2];
             for (int p = 0; p < 3; p++) {
-                gen(&m, 300, &b);
+                gen(qm, 300, &b);
                 src[p] = rnd() % n;
-                paste(&m, texts[src[p]], 60 + rnd() % 90, p == 2 ? 10 : 0, &b);
+                paste(qm, texts[src[p]], 60 + rnd() % 90, p == 2 ? 10 : 0, &b);
             }
-            gen(&m, 300, &b);
+            gen(qm, 300, &b);
             adal_doc *q = make_doc(ctx, b.data, b.len, "query");
             adal__buf_free(&b);
             adal_report *r = NULL;
@@ -253,11 +289,14 @@ int main(int argc, char **argv)
             sum_b += sc.borrowed;
             for (int p = 0; p < 3; p++) {
                 char id[32];
+                int cross = src[p] % 2 != qi % 2; /* pasted into text of the other language */
                 snprintf(id, sizeof id, "ref%05zu", src[p]);
                 planted++;
+                xplanted += cross;
                 for (size_t s = 0; s < adal_report_nsources(r); s++)
                     if (!strcmp(adal_report_source(r, s)->id, id)) {
                         found++;
+                        xfound += cross;
                         break;
                     }
             }
@@ -269,10 +308,11 @@ int main(int argc, char **argv)
         size_t p95 = (queries * 95) / 100 < queries ? (queries * 95) / 100 : queries - 1;
         printf("refset %6zu docs x %zu words: build %.2f s total (%.2f ms/doc), check wall p50 "
                "%.2f ms, p95 %.2f ms, max %.2f ms; cpu p50 %.2f ms, p95 %.2f ms; planted "
-               "sources found %zu/%zu; mean borrowed %.1f%%; peak RSS %ld MiB\n",
+               "sources found %zu/%zu (same language %zu/%zu, inside text of the other "
+               "language %zu/%zu); mean borrowed %.1f%%; peak RSS %ld MiB\n",
                n, words, build, build * 1000 / (double)n, lat[queries / 2], lat[p95],
-               lat[queries - 1], cpu[queries / 2], cpu[p95], found, planted,
-               sum_b / (double)queries, rss_mb());
+               lat[queries - 1], cpu[queries / 2], cpu[p95], found, planted, found - xfound,
+               planted - xplanted, xfound, xplanted, sum_b / (double)queries, rss_mb());
         fflush(stdout);
         free(lat);
         free(cpu);
