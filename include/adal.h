@@ -355,8 +355,11 @@ int adal_refset_add(adal_refset *rs, adal_ctx *ctx, adal_doc *doc, const char *i
 size_t adal_refset_count(const adal_refset *rs);
 const adal_doc *adal_refset_doc(const adal_refset *rs, size_t i);
 const char *adal_refset_id(const adal_refset *rs, size_t i);
-/* Check query against the set: candidates by shared non-common fingerprints, then
- * adal_report_add_source for each, then adal_report_finish. Documents whose index is in
+/* Check query against the set: candidates are the documents sharing at least one
+ * fingerprint that is not common (held by more than max(50, count / 10) documents of the
+ * set), the opts->max_sources with most shared fingerprints (ties: lower index); then
+ * adal_report_add_source for each (common fingerprints do not seed passages), then
+ * adal_report_finish. Documents whose index is in
  * `skip` (n_skip of them, e.g. the query itself or the same student's other versions) are
  * not considered. */
 int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
