@@ -42,12 +42,18 @@ static void init_impl(void)
 
 void adal__xml_init(void) { pthread_once(&init_once, init_impl); }
 
+/* Only a request: xmlStopParser frees the input buffers (xmlHaltParser), and the caller's
+ * callback may still be reading its attributes. The wrapper stops once the callback returns. */
 void adal__xml_stop(void)
 {
-    if (current && !current->stopped) {
+    if (current)
         current->stopped = true;
-        xmlStopParser(current->ctxt);
-    }
+}
+
+static void stop_if_asked(xwrap *w)
+{
+    if (w->stopped)
+        xmlStopParser(w->ctxt);
 }
 
 static void on_doctype(void *ud, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
@@ -74,6 +80,7 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
     }
     if (w->inner->startElementNs)
         w->inner->startElementNs(w->user, local, prefix, uri, nns, ns, nattrs, ndef, attrs);
+    stop_if_asked(w);
 }
 
 static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
@@ -84,6 +91,7 @@ static void on_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
     if (w->inner->endElementNs)
         w->inner->endElementNs(w->user, local, prefix, uri);
     w->depth--;
+    stop_if_asked(w);
 }
 
 static void on_chars(void *ud, const xmlChar *s, int n)
@@ -93,6 +101,7 @@ static void on_chars(void *ud, const xmlChar *s, int n)
         return;
     if (w->inner->characters)
         w->inner->characters(w->user, s, n);
+    stop_if_asked(w);
 }
 
 static void on_error(void *ud, xmlErrorPtr e)
