@@ -380,12 +380,13 @@ static int rels_read(rels *r, adal_ctx *ctx, adal__zip *z, const char *source)
 {
     char base[MAX_PATH], name[MAX_PATH + 16];
     const char *slash = strrchr(source, '/');
-    size_t bl = slash ? (size_t)(slash - source + 1) : 0;
+    const char *file = slash ? slash + 1 : source;
+    size_t bl = (size_t)(file - source);
     if (bl >= sizeof base)
         return adal__err(ctx, ADAL_ELIMIT, "part name too long");
     memcpy(base, source, bl);
     base[bl] = '\0';
-    snprintf(name, sizeof name, "%s_rels/%s.rels", base, source + bl);
+    snprintf(name, sizeof name, "%s_rels/%s.rels", base, file);
     memset(r, 0, sizeof *r);
     r->base = base;
     r->ctx = ctx;
