@@ -496,3 +496,48 @@ TEST(docx_alloc_failures_are_clean)
     alloc_failures("lo_tricks.docx");
     alloc_failures("lo_tricks.odt");
 }
+
+/* What the tricks are for: after normalisation every disguised twin must give exactly the
+ * fingerprint keys of its plain twin (the hidden filler never reaches a token, and the space
+ * that replaces it keeps the words apart). Skips until the normaliser has landed. */
+TEST(docx_disguised_token_keys_equal_plain)
+{
+    static const char *const twins[][2] = {
+        {"plain.docx", "disguised_white.docx"},     {"plain.docx", "disguised_nearwhite.docx"},
+        {"plain.docx", "disguised_tiny.docx"},      {"plain.docx", "disguised_narrow.docx"},
+        {"plain.docx", "disguised_collapsed.docx"}, {"plain.docx", "disguised_vanish.docx"},
+        {"plain.docx", "disguised_rstyle.docx"},    {"plain.docx", "disguised_highlight.docx"},
+        {"lo_plain.docx", "lo_tricks.docx"},        {"lo_plain.odt", "lo_tricks.odt"},
+    };
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    for (size_t k = 0; k < sizeof twins / sizeof twins[0]; k++) {
+        int rc1, rc2;
+        adal_doc *a = load(ctx, twins[k][0], &rc1);
+        adal_doc *b = load(ctx, twins[k][1], &rc2);
+        CHECK(a && b);
+        if (a && b) {
+            int ra = adal_doc_normalize(a, ctx);
+            if (ra == ADAL_EUNSUPPORTED) {
+                adal_doc_free(a);
+                adal_doc_free(b);
+                adal_ctx_free(ctx);
+                SKIP("normaliser not built yet");
+            }
+            CHECK_EQ_INT(ra, ADAL_OK);
+            CHECK_EQ_INT(adal_doc_normalize(b, ctx), ADAL_OK);
+            /* the LibreOffice twins differ by one hidden paragraph (" ") only */
+            CHECK_EQ_INT(adal_doc_ntokens(a), adal_doc_ntokens(b));
+            CHECK(adal_doc_ntokens(a) >= 12);
+            for (size_t i = 0; i < adal_doc_ntokens(a) && i < adal_doc_ntokens(b); i++) {
+                size_t la, lb;
+                const char *ka = adal_doc_token_key(a, i, &la);
+                const char *kb = adal_doc_token_key(b, i, &lb);
+                CHECK(la == lb && memcmp(ka, kb, la) == 0);
+            }
+        }
+        adal_doc_free(a);
+        adal_doc_free(b);
+    }
+    adal_ctx_free(ctx);
+}
