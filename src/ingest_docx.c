@@ -1062,6 +1062,90 @@ out:
     return rc;
 }
 
+/* ---- SmartArt (diagram data parts): DrawingML a:p/a:t, read as text-box paragraphs ------ */
+#define A_TRANS "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define A_STRICT "http://purl.oclc.org/ooxml/drawingml/main"
+
+static bool is_a(const xmlChar *uri, const xmlChar *local, const char *name)
+{
+    return uri && (strcmp((const char *)uri, A_TRANS) == 0 || strcmp((const char *)uri, A_STRICT) == 0) &&
+           strcmp((const char *)local, name) == 0;
+}
+
+static void dgm_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+                      int nns, const xmlChar **ns, int nattrs, int ndef, const xmlChar **a)
+{
+    wstate *st = ud;
+    st->depth++;
+    int rc = ADAL_OK;
+    if (st->rc)
+        return;
+    if (is_a(uri, local, "p")) {
+        if (st->nlv == 0) {
+            st->nlv = 1;
+            rc = adal__pe_begin(&st->pe, ADAL_PART_TEXTBOX);
+        }
+    } else if (is_a(uri, local, "t")) {
+        if (st->nlv)
+            st->in_t = st->depth;
+    } else if (is_a(uri, local, "br")) {
+        rc = adal__pe_text(&st->pe, "\n", 1);
+    }
+    if (rc)
+        fail(st, rc);
+}
+
+static void dgm_end(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+    wstate *st = ud;
+    int d = st->depth--;
+    if (st->rc)
+        return;
+    if (st->in_t == d)
+        st->in_t = 0;
+    if (st->nlv && is_a(uri, local, "p")) {
+        st->nlv = 0;
+        int rc = adal__pe_end(&st->pe);
+        if (rc)
+            fail(st, rc);
+    }
+}
+
+static void dgm_chars(void *ud, const xmlChar *s, int n)
+{
+    wstate *st = ud;
+    if (st->in_t && !st->rc) {
+        int rc = adal__pe_text(&st->pe, (const char *)s, (size_t)n);
+        if (rc)
+            fail(st, rc);
+    }
+}
+
+static int read_diagram(wstate *st, adal__zip *z, const char *name)
+{
+    char *data = NULL;
+    size_t len = 0;
+    if (!adal__zip_has(z, name))
+        return ADAL_OK;
+    int rc = adal__zip_read(z, name, &data, &len);
+    if (rc == ADAL_OK) {
+        xmlSAXHandler h;
+        memset(&h, 0, sizeof h);
+        h.startElementNs = dgm_start;
+        h.endElementNs = dgm_end;
+        h.characters = dgm_chars;
+        st->depth = st->nlv = st->in_t = 0;
+        rc = adal__xml_parse(st->ctx, name, data, len, &h, st);
+        if (rc == ADAL_OK)
+            rc = st->rc;
+        st->nlv = 0;
+        if (rc == ADAL_OK)
+            rc = adal__pe_flush(&st->pe);
+    }
+    adal__free(data);
+    return rc;
+}
+
 static int read_styles(wstate *st, adal__zip *z, const char *name)
 {
     char *data = NULL;
@@ -1148,6 +1232,10 @@ int adal__docx_read(adal_doc **out, adal_ctx *ctx, adal__zip *z, const char *nam
         for (size_t i = 0; rc == ADAL_OK && i < main_rels.n; i++)
             if (strcmp(main_rels.v[i].type, stories[k].type) == 0)
                 rc = read_story(st, z, main_rels.v[i].target, stories[k].part, false);
+    /* SmartArt keeps its text in the diagram data part, not in document.xml (§2.2) */
+    for (size_t i = 0; rc == ADAL_OK && i < main_rels.n; i++)
+        if (strcmp(main_rels.v[i].type, "diagramData") == 0)
+            rc = read_diagram(st, z, main_rels.v[i].target);
     if (rc == ADAL_OK)
         rc = adal__b_finish(&st->b, out);
 out:

@@ -395,6 +395,17 @@ TEST(docx_real_files)
         }
         adal_doc_free(doc);
     }
+    /* SmartArt: its text lives in word/diagrams/data1.xml, read as text-box paragraphs */
+    const char *dia = th_path("data/docx/pandoc/test/docx/diagram.docx");
+    if (th_exists(dia)) {
+        adal_doc *doc = NULL;
+        CHECK_EQ_INT(adal_doc_load(&doc, ctx, dia, NULL), ADAL_OK);
+        if (doc) {
+            CHECK_EQ_STR(adal_doc_text(doc, NULL), "Diagram after:\ntop\nmiddle\nbottom\n");
+            CHECK_EQ_INT(part_of(doc, 3), ADAL_PART_TEXTBOX);
+        }
+        adal_doc_free(doc);
+    }
     const char *big = th_path("data/docx/apache-poi/test-data/document/bug65649.docx");
     if (th_exists(big)) {
         adal_doc *doc = NULL;
