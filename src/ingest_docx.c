@@ -26,13 +26,60 @@
 
 /* ---- element names (WordprocessingML, either namespace) --------------------------------- */
 enum {
-    E_OTHER = 0, E_BACKGROUND, E_BASEDON, E_BR, E_COLOR, E_COMMENT, E_CR, E_DEL,
-    E_DELINSTRTEXT, E_DELTEXT, E_DOCDEFAULTS, E_DOCUMENT, E_ENDNOTE, E_FLDCHAR, E_FOOTNOTE,
-    E_HIGHLIGHT, E_INSTRTEXT, E_MOVEFROM, E_NOBREAKHYPHEN, E_P, E_PPR, E_PSTYLE, E_PTAB, E_R,
-    E_RPR, E_RPRDEFAULT, E_RSTYLE, E_SECTPR, E_SDTPR, E_SDTENDPR, E_SHD, E_SPACING,
-    E_SPECVANISH, E_STYLE, E_SYM, E_SZ, E_T, E_TAB, E_TBL, E_TBLPR, E_TBLSTYLEPR, E_TC, E_TCPR,
-    E_TRPR, E_TBLGRID, E_TXBXCONTENT, E_VANISH, E_W, E_HDR, E_FTR, E_FOOTNOTES, E_ENDNOTES,
-    E_COMMENTS, E_STYLES,
+    E_OTHER = 0,
+    E_BACKGROUND,
+    E_BASEDON,
+    E_BR,
+    E_COLOR,
+    E_COMMENT,
+    E_CR,
+    E_DEL,
+    E_DELINSTRTEXT,
+    E_DELTEXT,
+    E_DOCDEFAULTS,
+    E_DOCUMENT,
+    E_ENDNOTE,
+    E_FLDCHAR,
+    E_FOOTNOTE,
+    E_HIGHLIGHT,
+    E_INSTRTEXT,
+    E_MOVEFROM,
+    E_NOBREAKHYPHEN,
+    E_P,
+    E_PPR,
+    E_PSTYLE,
+    E_PTAB,
+    E_R,
+    E_RPR,
+    E_RPRDEFAULT,
+    E_RSTYLE,
+    E_SECTPR,
+    E_SDTPR,
+    E_SDTENDPR,
+    E_SHD,
+    E_SPACING,
+    E_SPECVANISH,
+    E_STYLE,
+    E_SYM,
+    E_SZ,
+    E_T,
+    E_TAB,
+    E_TBL,
+    E_TBLPR,
+    E_TBLSTYLEPR,
+    E_TC,
+    E_TCPR,
+    E_TRPR,
+    E_TBLGRID,
+    E_TXBXCONTENT,
+    E_VANISH,
+    E_W,
+    E_HDR,
+    E_FTR,
+    E_FOOTNOTES,
+    E_ENDNOTES,
+    E_COMMENTS,
+    E_STYLES,
 };
 
 typedef struct ename {
@@ -41,21 +88,59 @@ typedef struct ename {
 } ename;
 
 static ename names[] = {
-    {"background", E_BACKGROUND}, {"basedOn", E_BASEDON}, {"br", E_BR},
-    {"color", E_COLOR}, {"comment", E_COMMENT}, {"cr", E_CR}, {"del", E_DEL},
-    {"delInstrText", E_DELINSTRTEXT}, {"delText", E_DELTEXT}, {"docDefaults", E_DOCDEFAULTS},
-    {"document", E_DOCUMENT}, {"endnote", E_ENDNOTE}, {"fldChar", E_FLDCHAR},
-    {"footnote", E_FOOTNOTE}, {"highlight", E_HIGHLIGHT}, {"instrText", E_INSTRTEXT},
-    {"moveFrom", E_MOVEFROM}, {"noBreakHyphen", E_NOBREAKHYPHEN}, {"p", E_P}, {"pPr", E_PPR},
-    {"pStyle", E_PSTYLE}, {"ptab", E_PTAB}, {"r", E_R}, {"rPr", E_RPR},
-    {"rPrDefault", E_RPRDEFAULT}, {"rStyle", E_RSTYLE}, {"sectPr", E_SECTPR},
-    {"sdtPr", E_SDTPR}, {"sdtEndPr", E_SDTENDPR}, {"shd", E_SHD}, {"spacing", E_SPACING},
-    {"specVanish", E_SPECVANISH}, {"style", E_STYLE}, {"sym", E_SYM}, {"sz", E_SZ}, {"t", E_T},
-    {"tab", E_TAB}, {"tbl", E_TBL}, {"tblPr", E_TBLPR}, {"tblStylePr", E_TBLSTYLEPR},
-    {"tc", E_TC}, {"tcPr", E_TCPR}, {"trPr", E_TRPR}, {"tblGrid", E_TBLGRID},
-    {"txbxContent", E_TXBXCONTENT}, {"vanish", E_VANISH}, {"w", E_W}, {"hdr", E_HDR},
-    {"ftr", E_FTR}, {"footnotes", E_FOOTNOTES}, {"endnotes", E_ENDNOTES},
-    {"comments", E_COMMENTS}, {"styles", E_STYLES},
+    {"background", E_BACKGROUND},
+    {"basedOn", E_BASEDON},
+    {"br", E_BR},
+    {"color", E_COLOR},
+    {"comment", E_COMMENT},
+    {"cr", E_CR},
+    {"del", E_DEL},
+    {"delInstrText", E_DELINSTRTEXT},
+    {"delText", E_DELTEXT},
+    {"docDefaults", E_DOCDEFAULTS},
+    {"document", E_DOCUMENT},
+    {"endnote", E_ENDNOTE},
+    {"fldChar", E_FLDCHAR},
+    {"footnote", E_FOOTNOTE},
+    {"highlight", E_HIGHLIGHT},
+    {"instrText", E_INSTRTEXT},
+    {"moveFrom", E_MOVEFROM},
+    {"noBreakHyphen", E_NOBREAKHYPHEN},
+    {"p", E_P},
+    {"pPr", E_PPR},
+    {"pStyle", E_PSTYLE},
+    {"ptab", E_PTAB},
+    {"r", E_R},
+    {"rPr", E_RPR},
+    {"rPrDefault", E_RPRDEFAULT},
+    {"rStyle", E_RSTYLE},
+    {"sectPr", E_SECTPR},
+    {"sdtPr", E_SDTPR},
+    {"sdtEndPr", E_SDTENDPR},
+    {"shd", E_SHD},
+    {"spacing", E_SPACING},
+    {"specVanish", E_SPECVANISH},
+    {"style", E_STYLE},
+    {"sym", E_SYM},
+    {"sz", E_SZ},
+    {"t", E_T},
+    {"tab", E_TAB},
+    {"tbl", E_TBL},
+    {"tblPr", E_TBLPR},
+    {"tblStylePr", E_TBLSTYLEPR},
+    {"tc", E_TC},
+    {"tcPr", E_TCPR},
+    {"trPr", E_TRPR},
+    {"tblGrid", E_TBLGRID},
+    {"txbxContent", E_TXBXCONTENT},
+    {"vanish", E_VANISH},
+    {"w", E_W},
+    {"hdr", E_HDR},
+    {"ftr", E_FTR},
+    {"footnotes", E_FOOTNOTES},
+    {"endnotes", E_ENDNOTES},
+    {"comments", E_COMMENTS},
+    {"styles", E_STYLES},
 };
 #define NNAMES (sizeof names / sizeof names[0])
 
@@ -65,12 +150,15 @@ static int ename_cmp(const void *a, const void *b)
 }
 
 static pthread_once_t names_once = PTHREAD_ONCE_INIT;
-static void sort_names(void) { qsort(names, NNAMES, sizeof names[0], ename_cmp); }
+static void sort_names(void)
+{
+    qsort(names, NNAMES, sizeof names[0], ename_cmp);
+}
 
 static bool is_w(const xmlChar *uri)
 {
-    return uri && (strcmp((const char *)uri, W_TRANS) == 0 ||
-                   strcmp((const char *)uri, W_STRICT) == 0);
+    return uri &&
+           (strcmp((const char *)uri, W_TRANS) == 0 || strcmp((const char *)uri, W_STRICT) == 0);
 }
 
 static int elem_id(const xmlChar *uri, const xmlChar *local)
@@ -89,8 +177,14 @@ static bool is_mc(const xmlChar *uri, const xmlChar *local, const char *name)
 
 /* ---- run properties --------------------------------------------------------------------- */
 enum {
-    RP_VANISH = 1, RP_SPECVANISH = 2, RP_COLOR = 4, RP_SHD = 8, RP_HIGHLIGHT = 16, RP_SZ = 32,
-    RP_W = 64, RP_SPACING = 128,
+    RP_VANISH = 1,
+    RP_SPECVANISH = 2,
+    RP_COLOR = 4,
+    RP_SHD = 8,
+    RP_HIGHLIGHT = 16,
+    RP_SZ = 32,
+    RP_W = 64,
+    RP_SPACING = 128,
 };
 
 typedef struct rprops {
@@ -103,9 +197,9 @@ typedef struct rprops {
 typedef struct style {
     char *id, *based;
     bool para, is_default;
-    rprops r, res;        /* own, and resolved along basedOn */
-    int32_t pshd, rpshd;  /* paragraph shading, own and resolved (-2: unset) */
-    int state;            /* 0 unresolved, 1 resolving, 2 done */
+    rprops r, res;       /* own, and resolved along basedOn */
+    int32_t pshd, rpshd; /* paragraph shading, own and resolved (-2: unset) */
+    int state;           /* 0 unresolved, 1 resolving, 2 done */
 } style;
 
 static void rp_merge(rprops *dst, const rprops *src)
@@ -410,14 +504,14 @@ static int rels_read(rels *r, adal_ctx *ctx, adal__zip *z, const char *source)
 
 /* ---- the reader state ------------------------------------------------------------------- */
 typedef struct wlevel { /* one open paragraph */
-    int pstyle;          /* index into styles, -1 none */
-    int32_t pshd;        /* direct paragraph shading, -2 unset */
+    int pstyle;         /* index into styles, -1 none */
+    int32_t pshd;       /* direct paragraph shading, -2 unset */
     bool in_run, eff_ready;
     rprops direct;
     int rstyle;
-    int vis;             /* -1 visible, else adal_evasion */
-    bool wide;           /* letter-spacing wide enough to read as a word break */
-    adal__buf run;       /* text of the open run */
+    int vis;       /* -1 visible, else adal_evasion */
+    bool wide;     /* letter-spacing wide enough to read as a word break */
+    adal__buf run; /* text of the open run */
 } wlevel;
 
 enum { PR_NONE, PR_RPR, PR_PPR, PR_TCPR, PR_TBLPR, PR_DD, PR_SRPR, PR_SPPR };
@@ -436,20 +530,20 @@ typedef struct wstate {
     int default_pstyle; /* -1 none */
     int32_t page_bg;    /* w:background, -1 none */
     /* parse position */
-    adal_part part;     /* BODY, FOOTNOTE... for this part */
+    adal_part part; /* BODY, FOOTNOTE... for this part */
     int depth, skip_at, props_at, props;
     bool root_seen, root_ok;
-    int txbx;           /* open w:txbxContent */
-    int nlv;            /* open paragraphs */
+    int txbx; /* open w:txbxContent */
+    int nlv;  /* open paragraphs */
     wlevel lv[ADAL_PE_MAX_NEST];
-    int tbl;            /* open tables */
+    int tbl; /* open tables */
     int32_t cell_shd[MAX_TABLES], tbl_shd[MAX_TABLES];
-    int in_t;           /* depth of an open w:t whose text counts, 0 none */
+    int in_t; /* depth of an open w:t whose text counts, 0 none */
     uint8_t fld[MAX_FIELDS];
     int nfld, fld_over, fld_code; /* open fields, ones beyond the cap, ones in their code */
-    int alt[MAX_ALT];   /* per open mc:AlternateContent: a Choice was taken */
+    int alt[MAX_ALT];             /* per open mc:AlternateContent: a Choice was taken */
     int nalt;
-    style *cur_style;   /* styles.xml: the w:style being read */
+    style *cur_style; /* styles.xml: the w:style being read */
 } wstate;
 
 static void fail(wstate *st, int rc)
@@ -707,7 +801,10 @@ static void run_decide(wstate *st, wlevel *l)
 }
 
 /* ---- document parts --------------------------------------------------------------------- */
-static wlevel *cur(wstate *st) { return st->nlv > 0 ? &st->lv[st->nlv - 1] : NULL; }
+static wlevel *cur(wstate *st)
+{
+    return st->nlv > 0 ? &st->lv[st->nlv - 1] : NULL;
+}
 
 static bool text_counts(const wstate *st)
 {
@@ -723,8 +820,7 @@ static void run_add(wstate *st, const char *s, size_t n)
     int rc = adal__buf_add(&l->run, s, n);
     if (rc)
         fail(st, rc == ADAL_ELIMIT ? adal__err(st->ctx, ADAL_ELIMIT,
-                                               "a run in %s exceeds the text limit",
-                                               st->part_name)
+                                               "a run in %s exceeds the text limit", st->part_name)
                                    : adal__err(st->ctx, ADAL_ENOMEM, "out of memory"));
 }
 
@@ -1068,7 +1164,8 @@ out:
 
 static bool is_a(const xmlChar *uri, const xmlChar *local, const char *name)
 {
-    return uri && (strcmp((const char *)uri, A_TRANS) == 0 || strcmp((const char *)uri, A_STRICT) == 0) &&
+    return uri &&
+           (strcmp((const char *)uri, A_TRANS) == 0 || strcmp((const char *)uri, A_STRICT) == 0) &&
            strcmp((const char *)local, name) == 0;
 }
 

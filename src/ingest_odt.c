@@ -57,8 +57,8 @@ typedef struct oprops {
     int32_t color, tbg; /* -1 auto / transparent */
     double size;        /* points, or percent of the inherited size when size_pct */
     bool size_pct;
-    double scale;       /* percent */
-    double spacing;     /* points */
+    double scale;   /* percent */
+    double spacing; /* points */
 } oprops;
 
 static void op_merge(oprops *dst, const oprops *src)
@@ -211,30 +211,30 @@ typedef struct ostate {
     size_t nstyles, cap;
     uint32_t *hash; /* open addressing over styles, index + 1, 0 empty */
     size_t hcap;
-    size_t hashed;  /* styles in the table */
-    oprops dflt;    /* style:default-style family="paragraph" */
+    size_t hashed; /* styles in the table */
+    oprops dflt;   /* style:default-style family="paragraph" */
     int32_t page_bg;
     char master_layout[128];
     /* parse */
-    int pass;       /* 0 styles.xml styles, 1 content.xml, 2 styles.xml master pages */
-    int origin;     /* origin of automatic styles in this part */
+    int pass;   /* 0 styles.xml styles, 1 content.xml, 2 styles.xml master pages */
+    int origin; /* origin of automatic styles in this part */
     int depth, skip_at;
-    int cur_style;  /* style being read, -1 */
-    int in_styles;  /* inside office:styles (2) / automatic-styles (1) */
+    int cur_style; /* style being read, -1 */
+    int in_styles; /* inside office:styles (2) / automatic-styles (1) */
     struct {
         int depth;
         adal_part part;
     } parts[MAX_PARTS];
     int nparts, parts_over;
-    int hidden_at;  /* depth of a text:section display=none, 0 none */
+    int hidden_at; /* depth of a text:section display=none, 0 none */
     int32_t cell_bg[MAX_TABLES];
     int ntbl;
     /* paragraphs and spans */
     int npara;
     struct {
         adal__buf run;
-        bool ws;        /* last char was collapsed white space (or paragraph start) */
-        bool hidden;    /* text:hidden-paragraph is-hidden */
+        bool ws;     /* last char was collapsed white space (or paragraph start) */
+        bool hidden; /* text:hidden-paragraph is-hidden */
         int32_t pbg;
     } lv[ADAL_PE_MAX_NEST];
     oprops span[MAX_SPANS]; /* effective props: [0] of the innermost paragraph, then spans */
@@ -345,8 +345,7 @@ static int family_of(const xmlChar **a, int n)
 static void style_begin(ostate *st, const xmlChar **a, int n, int family, const char *name_attr)
 {
     char name[256], parent[256];
-    if (!adal__xml_attr_copy(a, n, name_attr, name, sizeof name) ||
-        st->nstyles >= MAX_STYLES) {
+    if (!adal__xml_attr_copy(a, n, name_attr, name, sizeof name) || st->nstyles >= MAX_STYLES) {
         st->cur_style = -1;
         return;
     }
@@ -435,10 +434,10 @@ static void run_add(ostate *st, const char *s, size_t n)
         return;
     int rc = adal__buf_add(&st->lv[st->npara - 1].run, s, n);
     if (rc)
-        fail(st, rc == ADAL_ELIMIT ? adal__err(st->ctx, ADAL_ELIMIT,
-                                               "a paragraph in %s exceeds the text limit",
-                                               st->part_name)
-                                   : adal__err(st->ctx, ADAL_ENOMEM, "out of memory"));
+        fail(st, rc == ADAL_ELIMIT
+                     ? adal__err(st->ctx, ADAL_ELIMIT, "a paragraph in %s exceeds the text limit",
+                                 st->part_name)
+                     : adal__err(st->ctx, ADAL_ENOMEM, "out of memory"));
 }
 
 static adal_part cur_part(const ostate *st)
@@ -657,8 +656,8 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
             if (s >= 0)
                 resolve(st, s, 0);
             if (st->ntbl > 0 && st->ntbl <= MAX_TABLES)
-                st->cell_bg[st->ntbl - 1] = s >= 0 && st->styles[s].rbg >= 0 ? st->styles[s].rbg
-                                                                               : -1;
+                st->cell_bg[st->ntbl - 1] =
+                    s >= 0 && st->styles[s].rbg >= 0 ? st->styles[s].rbg : -1;
             push_part(st, cur_part(st) == ADAL_PART_BODY ? ADAL_PART_TABLE : cur_part(st));
         }
         return;
@@ -695,9 +694,9 @@ static void on_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
     } else if (is(local, "note")) {
         run_flush(st);
         push_part(st, adal__xml_attr_eq(a, n, "note-class", "endnote") ? ADAL_PART_ENDNOTE
-                                                                        : ADAL_PART_FOOTNOTE);
-    } else if (is(local, "note-citation") || is(local, "tracked-changes") ||
-               is(local, "number") || is(local, "ruby-text") || is(local, "sequence-decls") ||
+                                                                       : ADAL_PART_FOOTNOTE);
+    } else if (is(local, "note-citation") || is(local, "tracked-changes") || is(local, "number") ||
+               is(local, "ruby-text") || is(local, "sequence-decls") ||
                is(local, "variable-decls") || is(local, "user-field-decls")) {
         st->skip_at = st->depth;
     } else if (strlen((const char *)local) > 7 &&

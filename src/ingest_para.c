@@ -93,14 +93,20 @@ static int add(adal__pe *pe, char op, int kind, const char *s, size_t n)
     return put_op(pe, &pe->lv[pe->depth - 1].ops, op, kind, s, n);
 }
 
-int adal__pe_text(adal__pe *pe, const char *s, size_t n) { return add(pe, OP_TEXT, 0, s, n); }
+int adal__pe_text(adal__pe *pe, const char *s, size_t n)
+{
+    return add(pe, OP_TEXT, 0, s, n);
+}
 
 int adal__pe_invisible(adal__pe *pe, adal_evasion kind, const char *s, size_t n)
 {
     return add(pe, OP_INVIS, (int)kind, s, n);
 }
 
-int adal__pe_spaced(adal__pe *pe, const char *s, size_t n) { return add(pe, OP_SPACED, 0, s, n); }
+int adal__pe_spaced(adal__pe *pe, const char *s, size_t n)
+{
+    return add(pe, OP_SPACED, 0, s, n);
+}
 
 /* ---- replay into the builder ------------------------------------------------------------ */
 

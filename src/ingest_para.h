@@ -18,8 +18,7 @@ void adal__xml_stop(void);
 const xmlChar *adal__xml_attr(const xmlChar **attrs, int n, const char *local, size_t *len);
 bool adal__xml_attr_eq(const xmlChar **attrs, int n, const char *local, const char *value);
 /* Copy an attribute's value NUL-terminated (cut at cap - 1); returns its length, 0 if absent. */
-size_t adal__xml_attr_copy(const xmlChar **attrs, int n, const char *local, char *out,
-                           size_t cap);
+size_t adal__xml_attr_copy(const xmlChar **attrs, int n, const char *local, char *out, size_t cap);
 
 /* ---- paragraph emitter */
 #define ADAL_PE_MAX_NEST 32
@@ -32,9 +31,9 @@ typedef struct adal__pe {
         adal__buf after; /* complete nested paragraphs to emit after it */
         adal_part part;
     } lv[ADAL_PE_MAX_NEST];
-    int overflow; /* paragraphs opened beyond the nesting cap (their text joins the parent) */
-    adal__buf pend;   /* replay: pending invisible text */
-    int pend_kind;    /* -1: none */
+    int overflow;   /* paragraphs opened beyond the nesting cap (their text joins the parent) */
+    adal__buf pend; /* replay: pending invisible text */
+    int pend_kind;  /* -1: none */
 } adal__pe;
 
 void adal__pe_init(adal__pe *pe, adal__builder *b);

@@ -40,7 +40,10 @@ static void init_impl(void)
     xmlSetExternalEntityLoader(deny_loader);
 }
 
-void adal__xml_init(void) { pthread_once(&init_once, init_impl); }
+void adal__xml_init(void)
+{
+    pthread_once(&init_once, init_impl);
+}
 
 /* Only a request: xmlStopParser frees the input buffers (xmlHaltParser), and the caller's
  * callback may still be reading its attributes. The wrapper stops once the callback returns. */
@@ -131,8 +134,7 @@ int adal__xml_parse(adal_ctx *ctx, const char *part, const char *data, size_t le
     size_t first = len < 4 ? len : 4; /* the push parser sniffs the encoding from these */
     xmlParserCtxtPtr c = xmlCreatePushParserCtxt(&h, &w, data, (int)first, NULL);
     if (!c)
-        return adal__err(ctx, ADAL_ENOMEM, "out of memory starting the XML parser for %s",
-                         part);
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory starting the XML parser for %s", part);
     w.ctxt = c;
     xmlCtxtUseOptions(c, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     xwrap *saved = current;
@@ -176,8 +178,7 @@ int adal__xml_parse(adal_ctx *ctx, const char *part, const char *data, size_t le
         if (e && e->code == XML_ERR_NO_MEMORY)
             rc = adal__err(ctx, ADAL_ENOMEM, "out of memory parsing %s", part);
         else
-            rc = adal__err(ctx, ADAL_EXML, "invalid XML in part %s, line %d: %s", part, line,
-                           msg);
+            rc = adal__err(ctx, ADAL_EXML, "invalid XML in part %s, line %d: %s", part, line, msg);
     }
     xmlFreeParserCtxt(c);
     return rc;
@@ -205,8 +206,7 @@ bool adal__xml_attr_eq(const xmlChar **attrs, int n, const char *local, const ch
     return v && strlen(value) == len && memcmp(v, value, len) == 0;
 }
 
-size_t adal__xml_attr_copy(const xmlChar **attrs, int n, const char *local, char *out,
-                           size_t cap)
+size_t adal__xml_attr_copy(const xmlChar **attrs, int n, const char *local, char *out, size_t cap)
 {
     size_t len;
     const xmlChar *v = adal__xml_attr(attrs, n, local, &len);

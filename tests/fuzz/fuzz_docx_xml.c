@@ -117,13 +117,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     part odt[4] = {
         {"mimetype", S("application/vnd.oasis.opendocument.text")},
         {"META-INF/manifest.xml", S("<manifest/>")},
-        {"content.xml",
-         S("<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
-           "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:text>"
-           "<text:p>Абай <text:span text:style-name=\"T\">жоқ</text:span></text:p>"
-           "</office:text></office:body></office:document-content>")},
+        {"content.xml", S("<office:document-content "
+                          "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+                          "xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:"
+                          "body><office:text>"
+                          "<text:p>Абай <text:span text:style-name=\"T\">жоқ</text:span></text:p>"
+                          "</office:text></office:body></office:document-content>")},
         {"styles.xml",
-         S("<office:document-styles xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
+         S("<office:document-styles "
+           "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" "
            "xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\"><office:styles>"
            "<style:style style:name=\"T\" style:family=\"text\"/></office:styles>"
            "</office:document-styles>")},
@@ -131,12 +133,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     part *parts = docx;
     size_t n = 6;
     switch (which) {
-    case 0: docx[3].data = data, docx[3].len = size; break;
-    case 1: docx[4].data = data, docx[4].len = size; break;
-    case 2: docx[5].data = data, docx[5].len = size; break;
-    case 3: docx[2].data = data, docx[2].len = size; break;
-    case 4: parts = odt, n = 4, odt[2].data = data, odt[2].len = size; break;
-    default: parts = odt, n = 4, odt[3].data = data, odt[3].len = size; break;
+    case 0:
+        docx[3].data = data, docx[3].len = size;
+        break;
+    case 1:
+        docx[4].data = data, docx[4].len = size;
+        break;
+    case 2:
+        docx[5].data = data, docx[5].len = size;
+        break;
+    case 3:
+        docx[2].data = data, docx[2].len = size;
+        break;
+    case 4:
+        parts = odt, n = 4, odt[2].data = data, odt[2].len = size;
+        break;
+    default:
+        parts = odt, n = 4, odt[3].data = data, odt[3].len = size;
+        break;
     }
     size_t zlen = 0;
     uint8_t *zip = make_zip(parts, n, &zlen);

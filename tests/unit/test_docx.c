@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define KZ                                                                                    \
-    "Бұл жасқа келгенше жақсы өткіздік пе, жаман өткіздік пе, әйтеуір бірталай өмірімізді "   \
+#define KZ                                                                                                                                                         \
+    "Бұл жасқа келгенше жақсы өткіздік пе, жаман өткіздік пе, әйтеуір бірталай өмірімізді " \
     "өткіздік."
 #define KZ2 "Ел бағу? Жоқ, елге бағым жоқ."
-#define RU                                                                                    \
-    "После венчания не было даже легкой закуски; молодые выпили по бокалу, переоделись и "    \
+#define RU                                                                                                                                                      \
+    "После венчания не было даже легкой закуски; молодые выпили по бокалу, переоделись и " \
     "поехали на вокзал."
-#define RU2                                                                                   \
+#define RU2                                                                                                                                                            \
     "Вместо веселого свадебного бала и ужина, вместо музыки и танцев — поездка на богомолье " \
     "за двести верст."
 
@@ -38,7 +38,8 @@ static const char *seg_text(const adal_doc *doc, size_t i)
     const adal_segment *s = adal_doc_segment(doc, i);
     if (!s)
         return "(no segment)";
-    size_t a = adal_doc_utf8_offset(doc, s->start), b = adal_doc_utf8_offset(doc, s->start + s->len);
+    size_t a = adal_doc_utf8_offset(doc, s->start),
+           b = adal_doc_utf8_offset(doc, s->start + s->len);
     size_t n = b - a;
     if (n > 0 && adal_doc_text(doc, NULL)[b - 1] == '\n')
         n--;
@@ -90,10 +91,10 @@ TEST(docx_disguised_twins_read_as_plain)
         const char *file;
         adal_evasion kind;
     } cases[] = {
-        {"disguised_white.docx", ADAL_EV_WHITE},   {"disguised_nearwhite.docx", ADAL_EV_WHITE},
-        {"disguised_tiny.docx", ADAL_EV_TINY},     {"disguised_narrow.docx", ADAL_EV_NARROW},
+        {"disguised_white.docx", ADAL_EV_WHITE},      {"disguised_nearwhite.docx", ADAL_EV_WHITE},
+        {"disguised_tiny.docx", ADAL_EV_TINY},        {"disguised_narrow.docx", ADAL_EV_NARROW},
         {"disguised_collapsed.docx", ADAL_EV_SPACED}, {"disguised_vanish.docx", ADAL_EV_HIDDEN},
-        {"disguised_rstyle.docx", ADAL_EV_WHITE},  {"disguised_highlight.docx", ADAL_EV_WHITE},
+        {"disguised_rstyle.docx", ADAL_EV_WHITE},     {"disguised_highlight.docx", ADAL_EV_WHITE},
     };
     adal_ctx *ctx = NULL;
     adal_ctx_new(&ctx);
@@ -133,8 +134,8 @@ TEST(docx_styles_effective_visibility)
     adal_doc *doc = load(ctx, "styles.docx", &rc);
     CHECK_EQ_INT(rc, ADAL_OK);
     if (doc) {
-        CHECK_EQ_STR(adal_doc_text(doc, NULL), KZ "\n \n" RU "\n" RU2 "\nЕл  бағу?\n" KZ2
-                                                  "\nЖоқ  бағым\n");
+        CHECK_EQ_STR(adal_doc_text(doc, NULL),
+                     KZ "\n \n" RU "\n" RU2 "\nЕл  бағу?\n" KZ2 "\nЖоқ  бағым\n");
         CHECK_EQ_INT(adal_doc_nfindings(doc), 3);
         CHECK_EQ_INT(count_kind(doc, ADAL_EV_HIDDEN), 1);
         CHECK_EQ_INT(count_kind(doc, ADAL_EV_WHITE), 2);
@@ -226,8 +227,10 @@ TEST(docx_notes_comments_headers)
             int part;
             const char *text;
         } want[] = {
-            {ADAL_PART_BODY, KZ " Соңы."}, {ADAL_PART_FOOTNOTE, RU},
-            {ADAL_PART_ENDNOTE, RU2},      {ADAL_PART_ENDNOTE, " Ел бағу?"},
+            {ADAL_PART_BODY, KZ " Соңы."},
+            {ADAL_PART_FOOTNOTE, RU},
+            {ADAL_PART_ENDNOTE, RU2},
+            {ADAL_PART_ENDNOTE, " Ел бағу?"},
             {ADAL_PART_HEADER, "Әл-Фараби атындағы ҚазҰУ"},
             {ADAL_PART_FOOTER, "Алматы, 2024"},
             {ADAL_PART_COMMENT, "Дереккөзді көрсетіңіз."},
@@ -257,8 +260,9 @@ TEST(docx_table_cells_and_wide_spacing)
     adal_doc *doc = load(ctx, "table.docx", &rc);
     CHECK_EQ_INT(rc, ADAL_OK);
     if (doc) {
-        CHECK_EQ_STR(adal_doc_text(doc, NULL), "Абай\n" KZ2 "\nЧехов\n" RU2
-                                               "\nЖоқелге бағым\nМал бағу?   Жоқ, баға алмаймын.\n");
+        CHECK_EQ_STR(adal_doc_text(doc, NULL),
+                     "Абай\n" KZ2 "\nЧехов\n" RU2
+                     "\nЖоқелге бағым\nМал бағу?   Жоқ, баға алмаймын.\n");
         for (size_t i = 0; i < 4; i++)
             CHECK_EQ_INT(part_of(doc, i), ADAL_PART_TABLE);
         CHECK_EQ_INT(part_of(doc, 4), ADAL_PART_BODY);
@@ -374,10 +378,10 @@ TEST(docx_real_files)
         const char *path, *contains, *absent;
     } cases[] = {
         {"data/docx/mammoth.js/test/test-data/text-box.docx", "Datum plane", NULL},
-        {"data/docx/mammoth.js/test/test-data/footnotes.docx", "A tachyon walks into a bar.",
-         NULL},
+        {"data/docx/mammoth.js/test/test-data/footnotes.docx", "A tachyon walks into a bar.", NULL},
         {"data/docx/apache-poi/test-data/document/FldSimple.docx", "FldSimple.docx", NULL},
-        {"data/docx/pandoc/test/docx/track_changes_deletion.docx", "This is a text with a deletion.", "excessively"},
+        {"data/docx/pandoc/test/docx/track_changes_deletion.docx",
+         "This is a text with a deletion.", "excessively"},
     };
     adal_ctx *ctx = NULL;
     adal_ctx_new(&ctx);
@@ -436,7 +440,7 @@ TEST(docx_libreoffice_writer)
         CHECK_EQ_STR(seg_text(plain, 0), KZ);
         CHECK_EQ_STR(seg_text(tricks, 0), KZ);
         static const adal_evasion kinds[12] = {
-            ADAL_EV_HIDDEN, ADAL_EV_WHITE,  ADAL_EV_TINY,  ADAL_EV_NARROW,
+            ADAL_EV_HIDDEN, ADAL_EV_WHITE,  ADAL_EV_TINY,   ADAL_EV_NARROW,
             ADAL_EV_SPACED, ADAL_EV_WHITE,  ADAL_EV_HIDDEN, ADAL_EV_WHITE,
             ADAL_EV_TINY,   ADAL_EV_NARROW, ADAL_EV_SPACED, ADAL_EV_WHITE,
         };

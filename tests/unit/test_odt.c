@@ -6,14 +6,14 @@
 #include "../harness.h"
 #include "internal.h"
 
-#define KZ                                                                                    \
-    "Бұл жасқа келгенше жақсы өткіздік пе, жаман өткіздік пе, әйтеуір бірталай өмірімізді "   \
+#define KZ                                                                                                                                                         \
+    "Бұл жасқа келгенше жақсы өткіздік пе, жаман өткіздік пе, әйтеуір бірталай өмірімізді " \
     "өткіздік."
 #define KZ2 "Ел бағу? Жоқ, елге бағым жоқ."
-#define RU_LO                                                                                 \
-    "После венчания не было даже легкой закуски; молодые выпили по бокалу, переоделись\n"     \
+#define RU_LO                                                                                                                                                 \
+    "После венчания не было даже легкой закуски; молодые выпили по бокалу, переоделись\n" \
     "и поехали на вокзал."
-#define RU2                                                                                   \
+#define RU2                                                                                                                                                            \
     "Вместо веселого свадебного бала и ужина, вместо музыки и танцев — поездка на богомолье " \
     "за двести верст."
 
@@ -34,7 +34,8 @@ static const char *seg_text(const adal_doc *doc, size_t i)
     const adal_segment *s = adal_doc_segment(doc, i);
     if (!s)
         return "(no segment)";
-    size_t a = adal_doc_utf8_offset(doc, s->start), b = adal_doc_utf8_offset(doc, s->start + s->len);
+    size_t a = adal_doc_utf8_offset(doc, s->start),
+           b = adal_doc_utf8_offset(doc, s->start + s->len);
     size_t n = b - a;
     if (n > 0 && adal_doc_text(doc, NULL)[b - 1] == '\n')
         n--;
@@ -58,7 +59,7 @@ TEST(odt_plain_parts_in_reading_order)
             const char *text;
         } want[] = {
             {ADAL_PART_BODY, KZ},
-            {ADAL_PART_BODY, RU_LO}, /* text:s is one space, text:line-break a '\n' */
+            {ADAL_PART_BODY, RU_LO},   /* text:s is one space, text:line-break a '\n' */
             {ADAL_PART_FOOTNOTE, RU2}, /* note after its anchor paragraph, citation skipped */
             {ADAL_PART_TABLE, "Абай"},
             {ADAL_PART_TABLE, KZ2},
