@@ -23,6 +23,11 @@
 #define MAX_ALT 64
 #define MAX_TABLES 64
 #define STYLE_CHAIN 32
+#define FILL_NONE (-1)
+#define FILL_UNKNOWN (-3)
+#define WPS_NS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+#define DML_NS "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define VML_NS "urn:schemas-microsoft-com:vml"
 
 /* ---- element names (WordprocessingML, either namespace) --------------------------------- */
 enum {
@@ -534,7 +539,12 @@ typedef struct wstate {
     int depth, skip_at, props_at, props;
     bool root_seen, root_ok;
     int txbx; /* open w:txbxContent */
-    int nlv;  /* open paragraphs */
+    /* fill of the shape around each open text box: colour, FILL_NONE (transparent) or
+     * FILL_UNKNOWN (theme colour, style fill): white text is only judged on a known fill */
+    int32_t txfill[MAX_TABLES];
+    int32_t shape_fill; /* of the last shape seen, for the next w:txbxContent */
+    int sppr_at;        /* depth of an open wps:spPr, 0 none */
+    int nlv;            /* open paragraphs */
     wlevel lv[ADAL_PE_MAX_NEST];
     int tbl; /* open tables */
     int32_t cell_shd[MAX_TABLES], tbl_shd[MAX_TABLES];
@@ -777,6 +787,13 @@ static void run_decide(wstate *st, wlevel *l)
     if (bg < 0)
         for (int t = (st->tbl < MAX_TABLES ? st->tbl : MAX_TABLES) - 1; t >= 0 && bg < 0; t--)
             bg = st->cell_shd[t] >= 0 ? st->cell_shd[t] : st->tbl_shd[t];
+    bool known = true;
+    if (bg < 0 && st->txbx > 0 && st->txbx <= MAX_TABLES) {
+        bg = st->txfill[st->txbx - 1];
+        known = bg != FILL_UNKNOWN;
+        if (!known)
+            bg = -1;
+    }
     if (bg < 0)
         bg = st->page_bg;
     if (bg < 0)
@@ -787,7 +804,7 @@ static void run_decide(wstate *st, wlevel *l)
     l->wide = false;
     if (e.vanish || e.specvanish)
         l->vis = ADAL_EV_HIDDEN;
-    else if (adal__color_near(e.color, bg))
+    else if (known && adal__color_near(e.color, bg))
         l->vis = ADAL_EV_WHITE;
     else if (e.sz <= 4)
         l->vis = ADAL_EV_TINY;
@@ -880,6 +897,52 @@ static void field_char(wstate *st, const xmlChar **a, int n)
     }
 }
 
+/* The fill behind a text box (DrawingML wps:spPr, or a VML shape's fillcolor/filled). Only
+ * what the shape itself says is trusted; a theme or style fill stays unknown. */
+static void shape_elem(wstate *st, const xmlChar *uri, const xmlChar *local, const xmlChar **a,
+                       int n)
+{
+    const char *u = (const char *)uri, *l = (const char *)local;
+    if (!u)
+        return;
+    if (strcmp(u, WPS_NS) == 0) {
+        if (strcmp(l, "wsp") == 0)
+            st->shape_fill = FILL_UNKNOWN; /* no spPr fill: the style's fillRef applies */
+        else if (strcmp(l, "spPr") == 0)
+            st->sppr_at = st->depth;
+    } else if (strcmp(u, DML_NS) == 0 && st->sppr_at) {
+        if (strcmp(l, "noFill") == 0 && st->depth == st->sppr_at + 1) {
+            st->shape_fill = FILL_NONE;
+        } else if (st->depth == st->sppr_at + 2 && strcmp(l, "srgbClr") == 0) {
+            st->shape_fill = FILL_UNKNOWN;
+            char c[16];
+            size_t k = adal__xml_attr_copy(a, n, "val", c, sizeof c);
+            int32_t v = adal__color_parse(c, k);
+            if (v >= 0)
+                st->shape_fill = v;
+        } else if (st->depth == st->sppr_at + 2 && strcmp(l, "schemeClr") == 0) {
+            st->shape_fill =
+                adal__xml_attr_eq(a, n, "val", "bg1") || adal__xml_attr_eq(a, n, "val", "lt1")
+                    ? 0xFFFFFF
+                    : FILL_UNKNOWN;
+        }
+    } else if (strcmp(u, VML_NS) == 0 && strcmp(l, "textbox") != 0) {
+        size_t k;
+        if (adal__xml_attr(a, n, "filled", &k) && (adal__xml_attr_eq(a, n, "filled", "f") ||
+                                                   adal__xml_attr_eq(a, n, "filled", "false"))) {
+            st->shape_fill = FILL_NONE;
+        } else if (adal__xml_attr(a, n, "fillcolor", &k)) {
+            char c[16];
+            k = adal__xml_attr_copy(a, n, "fillcolor", c, sizeof c);
+            int32_t v = adal__color_parse(c, k);
+            st->shape_fill = v >= 0 ? v : FILL_UNKNOWN;
+        } else if (strcmp(l, "shape") == 0 || strcmp(l, "rect") == 0 ||
+                   strcmp(l, "roundrect") == 0) {
+            st->shape_fill = 0xFFFFFF; /* VML's default fill */
+        }
+    }
+}
+
 static void doc_start(void *ud, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
                       int nns, const xmlChar **ns, int nattrs, int ndef, const xmlChar **a)
 {
@@ -936,6 +999,8 @@ static void doc_start(void *ud, const xmlChar *local, const xmlChar *prefix, con
                 st->skip_at = st->depth;
         } else if (is_mc(uri, local, "Fallback")) {
             st->skip_at = st->depth;
+        } else {
+            shape_elem(st, uri, local, a, nattrs);
         }
         return;
     }
@@ -1037,7 +1102,10 @@ static void doc_start(void *ud, const xmlChar *local, const xmlChar *prefix, con
         field_char(st, a, nattrs);
         break;
     case E_TXBXCONTENT:
+        if (st->txbx < MAX_TABLES)
+            st->txfill[st->txbx] = st->shape_fill;
         st->txbx++;
+        st->shape_fill = FILL_UNKNOWN;
         break;
     case E_TBL:
         if (st->tbl < MAX_TABLES)
@@ -1065,6 +1133,8 @@ static void doc_end(void *ud, const xmlChar *local, const xmlChar *prefix, const
 {
     wstate *st = ud;
     int d = st->depth--;
+    if (st->sppr_at == d)
+        st->sppr_at = 0;
     if (st->rc)
         return;
     if (st->skip_at) {
@@ -1135,7 +1205,8 @@ static int read_story(wstate *st, adal__zip *z, const char *name, adal_part part
     st->part_name = name;
     st->depth = st->skip_at = st->props = st->props_at = 0;
     st->root_seen = st->root_ok = false;
-    st->txbx = st->nlv = st->tbl = st->in_t = 0;
+    st->txbx = st->nlv = st->tbl = st->in_t = st->sppr_at = 0;
+    st->shape_fill = FILL_UNKNOWN;
     st->nfld = st->fld_over = st->fld_code = st->nalt = 0;
     xmlSAXHandler h;
     memset(&h, 0, sizeof h);

@@ -202,14 +202,23 @@ TEST(docx_textbox_once_after_anchor)
     adal_doc *doc = load(ctx, "textbox.docx", &rc);
     CHECK_EQ_INT(rc, ADAL_OK);
     if (doc) {
-        /* mc:Choice read, the VML copy in mc:Fallback not: RU2 appears once */
-        CHECK_EQ_STR(adal_doc_text(doc, NULL),
-                     "Бұл жасқа келгенше жақсы өткіздік пе.\n" RU2 "\n" RU "\n");
-        CHECK_EQ_INT(adal_doc_nsegments(doc), 3);
+        /* mc:Choice read, the VML copy in mc:Fallback not: RU2 appears once; white text is
+         * readable on a dark-blue shape, invisible on a shape with no fill */
+        CHECK_EQ_STR(adal_doc_text(doc, NULL), "Бұл жасқа келгенше жақсы өткіздік пе.\n" RU2 "\n" RU
+                                               "\nҚара сөздер\nАбай\nҚара сөздер\n \n");
+        CHECK_EQ_INT(adal_doc_nsegments(doc), 7);
         CHECK_EQ_INT(part_of(doc, 0), ADAL_PART_BODY);
         CHECK_EQ_INT(part_of(doc, 1), ADAL_PART_TEXTBOX);
         CHECK_EQ_INT(part_of(doc, 2), ADAL_PART_BODY);
         CHECK_EQ_INT(adal_doc_segment(doc, 2)->para, 1);
+        CHECK_EQ_INT(part_of(doc, 4), ADAL_PART_TEXTBOX);
+        CHECK_EQ_INT(adal_doc_nfindings(doc), 1);
+        const adal_finding *f = adal_doc_finding(doc, 0);
+        if (f) {
+            CHECK_EQ_INT(f->kind, ADAL_EV_WHITE);
+            CHECK_EQ_INT(f->part, ADAL_PART_TEXTBOX);
+            CHECK_EQ_INT(f->para, 2);
+        }
     }
     adal_doc_free(doc);
     adal_ctx_free(ctx);

@@ -258,6 +258,13 @@ def textbox():
     p = d.add_paragraph()
     para_xml(p, r("Бұл жасқа келгенше ") + TXBX.format(inner=r(RU2)) + r("жақсы өткіздік пе."))
     d.add_paragraph(RU)
+    # white text on a dark-blue shape is readable; on a shape with no fill it is not
+    white = '<w:color w:val="FFFFFF"/>'
+    for fill, text in (('<a:solidFill><a:srgbClr val="1F3864"/></a:solidFill>', "Абай"),
+                       ("<a:noFill/>", JUNK)):
+        p = d.add_paragraph()
+        para_xml(p, r("Қара сөздер") + TXBX.format(inner=r(text, white)).replace(
+            "<wps:txbx>", f"<wps:spPr>{fill}</wps:spPr><wps:txbx>", 1))
     save(d, "textbox.docx")
 
 
