@@ -159,3 +159,10 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# ---- bench: ingest throughput (owner: txt branch; only that branch edits this block) ------
+# bench/ingest_bench: adal_doc_load (+ normalise) vs libzip inflate + libxml2 SAX, run by
+# bench/bench_ingest.sh from `make bench`.
+$(B)/bench/ingest_bench: bench/ingest_bench.c $(B)/libadal.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libadal.a $(ALL_LDFLAGS) $(PKG_LIBS)
