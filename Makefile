@@ -166,3 +166,11 @@ clean:
 $(B)/bench/ingest_bench: bench/ingest_bench.c $(B)/libadal.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libadal.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+# ---- engine: check-latency benchmark (bench/check_bench.c, run by bench/bench_check.sh) ----
+$(B)/check_bench: bench/check_bench.c tests/unit/tok_helper.c $(B)/libadal.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ bench/check_bench.c tests/unit/tok_helper.c \
+	    $(B)/libadal.a $(ALL_LDFLAGS) $(PKG_LIBS)
+bench: $(B)/check_bench
+# ---- end engine ----
