@@ -93,7 +93,7 @@ def summarise(tool, rows, scores):
     return auc
 
 
-def worst(rows, scores, n=6):
+def worst(rows, scores, n=12):
     """The answers that cost AUC: the highest-scored non answers and the lowest-scored
     plagiarised ones."""
     neg = sorted((r for r in rows if r["cat"] == "non" and r["file"] in scores),
@@ -104,9 +104,10 @@ def worst(rows, scores, n=6):
         return
     top_neg = scores[neg[0]["file"]]
     bad_pos = [r for r in pos if scores[r["file"]] <= top_neg][:n]
-    bad_neg = [r for r in neg if scores[r["file"]] >= scores[pos[0]["file"]]][:n]
+    bad_neg = [r for r in neg if scores[r["file"]] > 0
+               and scores[r["file"]] >= scores[pos[0]["file"]]][:n]
     if bad_pos or bad_neg:
-        print("  misranked (adal 100−originality):")
+        print("  misranked (adal 100−originality; plagiarised answers at or below the highest non one):")
         for r in bad_neg:
             print(f"    non   {r['file']:18s} task {r['task']} score {scores[r['file']]:5.1f}")
         for r in bad_pos:
@@ -149,9 +150,15 @@ def main():
                     f"{'' if b is None else f'{b:.0f}'}\n")
     print(f"  per-answer scores: {per}")
     lost = unreachable(rows, sources)
-    if lost:
+    if lost and scores:
+        names = {r["file"] for r in lost}
+        pos = [scores[r["file"]] if r["file"] in names else 1e9
+               for r in rows if r["cat"] != "non" and r["file"] in scores]
+        neg = [scores[r["file"]] for r in rows if r["cat"] == "non" and r["file"] in scores]
         print(f"  note: {len(lost)} plagiarised answers share no word 5-gram with their task's source"
-              f" ({', '.join(r['file'] + ' ' + r['cat'] for r in lost)})")
+              f" ({', '.join(r['file'] + ' ' + r['cat'] for r in lost)}); with every other"
+              f" plagiarised answer above every non one, adal's AUC would be"
+              f" {C.roc_auc(pos, neg):.4f}")
     worst(rows, scores)
     C.target("clough AUC", auc if scores else 0.0, ">=", GOAL)
     return 0
