@@ -119,8 +119,10 @@ def main():
     all_err = [abs(x[0]) for v in tricks.values() for x in v if x[0] is not None]
     sim_err = [abs(x[1]) for v in tricks.values() for x in v if x[1] is not None]
     if all_err:
-        print(f"  all: adal mean |err| {sum(all_err) / len(all_err):.2f}, max {max(all_err):.1f}"
-              + (f"; sim_text mean |err| {sum(sim_err) / len(sim_err):.2f}, max {max(sim_err):.1f}"
+        print(f"  all: adal mean |err| {sum(all_err) / len(all_err):.2f}, max {max(all_err):.1f},"
+              f" within {TOL:g} points {sum(e <= TOL for e in all_err)}/{len(rows)}"
+              + (f"; sim_text mean |err| {sum(sim_err) / len(sim_err):.2f}, max {max(sim_err):.1f},"
+                 f" within {TOL:g} points {sum(e <= TOL for e in sim_err)}/{len(rows)}"
                  if sim_err else ""))
     if bad:
         print(f"  essays outside ±{TOL:g} points ({len(bad)}):")
