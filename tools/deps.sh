@@ -3,9 +3,9 @@
 # As root it runs apt-get; otherwise it prints the exact command to run.
 # ADAL_DEPS_EXTRA=1 adds the tools behind `make eval`/`make bench`/the browser test.
 set -eu
-pkgs="build-essential pkg-config libxml2-dev libicu-dev libzip-dev zlib1g-dev libxxhash-dev
+pkgs="build-essential make pkg-config libxml2-dev libicu-dev libzip-dev zlib1g-dev libxxhash-dev
       libstemmer-dev libsqlite3-dev libjansson-dev sqlite3 python3 python3-docx valgrind"
-extra="similarity-tester clang libclang-rt-14-dev chromium"
+extra="similarity-tester clang libclang-rt-14-dev"
 [ "${ADAL_DEPS_EXTRA:-0}" = 1 ] && pkgs="$pkgs $extra"
 missing=""
 for p in $pkgs; do
