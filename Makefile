@@ -143,3 +143,11 @@ clean:
 	rm -rf build
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+# ---- cli (report writers, check, compare, grade) ------------------------------------------
+## golden-update: rewrite tests/golden/ from the current build (review the diff, then commit)
+golden-update: golden-update-cli
+golden-update-cli: $(B)/adal
+	$(Q)ADAL=$(B)/adal tests/golden/run.sh update
+.PHONY: golden-update-cli
+# ---- end cli ------------------------------------------------------------------------------

@@ -344,8 +344,9 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         double v = adal__band_value(&s, pol, &metric);
         out(&w, "%s %s \xC2\xAB", w.L[L_BAND], s.band_info->range ? s.band_info->range : "");
         safez(&w, band_label(s.band_info, o->lang));
-        out(&w, "\xC2\xBB: %s = %.1f %% \xE2\x89\xA5 %g %%\n",
-            strcmp(metric, "originality") == 0 ? w.L[L_ORIGINALITY] : "100 \xE2\x88\x92 borrowed",
+        out(&w, "\xC2\xBB: %s%s = %.1f %% \xE2\x89\xA5 %g %%\n",
+            strcmp(metric, "originality") == 0 ? "" : "100 \xE2\x88\x92 ",
+            strcmp(metric, "originality") == 0 ? w.L[L_ORIGINALITY] : w.L[L_BORROWED],
             adal__round1(v), s.band_info->min);
     }
     if (s.borderline) {
@@ -361,9 +362,9 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         const adal_source_result *src = adal_report_source(r, i);
         out(&w, "%2zu. ", i + 1);
         safez(&w, src->id);
-        out(&w, "  %.1f %% (%s %.1f %%), %u %s\n", adal__round1(src->percent),
-            w.L[L_ATTRIBUTED], adal__round1(src->percent_attributed), src->npassages,
-            w.L[L_PASSAGES]);
+        out(&w, "  %.1f %% (%s %.1f %%), %s: %u\n", adal__round1(src->percent),
+            w.L[L_ATTRIBUTED], adal__round1(src->percent_attributed), w.L[L_PASSAGES],
+            src->npassages);
         write_passages(&w, r, i, src);
     }
     write_evasion(&w, q);

@@ -65,6 +65,7 @@ void cli_loaded_free(cli_loaded *l); /* frees the documents still held */
 /* --format and --lang values (cmd_check.c); false after printing the error. */
 bool cli_parse_output(const char *v, adal_output *fmt, bool csv_ok);
 bool cli_parse_lang(const char *v, adal_lang *lang);
+bool cli_parse_width(const char *v, unsigned *out);
 /* Whether `a` is one of the value-taking options `names` (NULL-terminated) given last
  * without its value (opt_value has then printed the error). */
 bool cli_opt_missing(const char *a, const char *const *names);

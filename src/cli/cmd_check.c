@@ -23,7 +23,7 @@ static void check_usage(FILE *f)
     fputs("usage: adal check FILE... [--against PATH]... [--template FILE]\n"
           "                  [--format text|json|csv] [-o OUT] [--min-originality N]\n"
           "                  [--count-headers] [--encoding ENC] [--lang en|kk|ru]\n"
-          "                  [--no-snippets] [--jobs N]\n"
+          "                  [--no-snippets] [--width COLUMNS] [--jobs N]\n"
           "  --against PATH       reference file or folder (recursive; repeatable)\n"
           "  --template FILE      assignment text to exclude from every essay\n"
           "  --min-originality N  exit 1 when an essay's band figure is below N (default 60)\n"
@@ -63,7 +63,20 @@ bool cli_parse_lang(const char *v, adal_lang *lang)
 
 static const char *const valued[] = {"--against", "--template", "--format", "--output",
                                      "--min-originality", "--encoding", "--lang", "--jobs",
-                                     NULL};
+                                     "--width", NULL};
+
+bool cli_parse_width(const char *v, unsigned *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long w = strtol(v, &end, 10);
+    if (errno || end == v || *end || w < 40 || w > 400) {
+        cli_error(NULL, "--width takes a number of columns 40..400, not '%s'", v);
+        return false;
+    }
+    *out = (unsigned)w;
+    return true;
+}
 
 bool cli_opt_missing(const char *a, const char *const *names)
 {
@@ -155,6 +168,9 @@ int cmd_check(int argc, char **argv)
             encoding = v;
         else if ((v = opt_value(argc, argv, &i, "--lang"))) {
             if (!cli_parse_lang(v, &wo.lang))
+                goto done;
+        } else if ((v = opt_value(argc, argv, &i, "--width"))) {
+            if (!cli_parse_width(v, &wo.width))
                 goto done;
         } else if (opt_is(a, NULL, "--no-snippets"))
             wo.snippets = 0;

@@ -15,7 +15,7 @@
 
 static void compare_usage(FILE *f)
 {
-    fputs("usage: adal compare A B [--format text|json] [--lang en|kk|ru]\n"
+    fputs("usage: adal compare A B [--format text|json] [--lang en|kk|ru] [--width COLUMNS]\n"
           "       adal compare --all DIR [--format csv|json|text] [--all-pairs] [--jobs N]\n"
           "                    [-o OUT]\n"
           "  A B       passages of A found in B, and of B found in A\n"
@@ -25,7 +25,7 @@ static void compare_usage(FILE *f)
 }
 
 static const char *const valued[] = {"--format", "--lang", "--jobs", "--output", "--encoding",
-                                     NULL};
+                                     "--width", NULL};
 
 /* ---- compare A B */
 
@@ -76,10 +76,14 @@ static int compare_two(const char *a, const char *b, adal_output fmt, adal_write
     }
     failed = a;
     rc = adal_doc_load(&da, ctx, a, lo);
+    if (rc == ADAL_OK)
+        rc = adal_doc_fingerprint(da, ctx); /* each is the other's source */
     if (rc == ADAL_OK) {
         failed = b;
         rc = adal_doc_load(&db, ctx, b, lo);
     }
+    if (rc == ADAL_OK)
+        rc = adal_doc_fingerprint(db, ctx);
     if (rc == ADAL_OK) {
         failed = a;
         rc = one_way(&ab, ctx, da, db, b);
@@ -462,6 +466,10 @@ int cmd_compare(int argc, char **argv)
             out_path = v;
         else if (opt_is(a, NULL, "--no-snippets"))
             wo.snippets = 0;
+        else if ((v = opt_value(argc, argv, &i, "--width"))) {
+            if (!cli_parse_width(v, &wo.width))
+                return EXIT_ERROR;
+        }
         else if (a[0] == '-' && a[1]) {
             if (!cli_opt_missing(a, valued)) {
                 cli_error(NULL, "unknown option '%s'", a);

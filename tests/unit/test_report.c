@@ -170,7 +170,9 @@ static int fixture_open(fixture *fx)
     if (adal_doc_from_text(&fx->q, fx->ctx, essay, strlen(essay), "essay.txt") != ADAL_OK ||
         adal_doc_from_text(&fx->s, fx->ctx, abai25, strlen(abai25), "abai_25.txt") != ADAL_OK)
         return -1;
-    int rc = adal_report_new(&fx->r, fx->ctx, fx->q, NULL);
+    int rc = adal_doc_fingerprint(fx->s, fx->ctx); /* a source must be fingerprinted */
+    if (rc == ADAL_OK)
+        rc = adal_report_new(&fx->r, fx->ctx, fx->q, NULL);
     if (rc == ADAL_OK)
         rc = adal_report_add_source(fx->r, fx->ctx, fx->s, "refs/abai_25.txt");
     if (rc == ADAL_OK)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make.py — regenerate the small real-text fixtures of the check/compare tests from
 ../shared/data (public-domain Abai and Russian classics; KazNERD sentences, CC BY 4.0: see
-ATTRIBUTION.md). Run from anywhere: python3 tests/data/texts/make.py [SHARED_DIR]
+ATTRIBUTION.md). Run from anywhere: python3 tests/data/make_texts.py [SHARED_DIR]
 
 refs/    reference texts (excerpts, unchanged words)
 essays/  "student essays" assembled from real sentences with planted, known borrowings:
@@ -12,7 +12,7 @@ essays/  "student essays" assembled from real sentences with planted, known borr
 """
 import os, sys
 
-here = os.path.dirname(os.path.abspath(__file__))
+here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "texts")
 shared = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "../../../../shared")
 data = os.path.join(shared, "data")
 
