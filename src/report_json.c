@@ -221,7 +221,15 @@ int adal__write_json(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
     json_t *ex = chk(&b, json_object());
     set(&b, ex, "percent", jreal(&b, adal__round1(s.excluded)));
     set(&b, ex, "chars", jint(&b, s.excluded_chars));
-    set(&b, ex, "reasons", chk(&b, json_array()));
+    /* The engine states each exclusion as a warning "excluded N% of the text: why"; until
+     * adal.h has an accessor for exclusions, those sentences are the reasons. */
+    json_t *why = chk(&b, json_array());
+    for (size_t i = 0; i < adal_report_nwarnings(r); i++) {
+        const char *w = adal_report_warning(r, i);
+        if (w && strncmp(w, "excluded ", 9) == 0)
+            push(&b, why, jcstr(&b, w));
+    }
+    set(&b, ex, "reasons", why);
     set(&b, j, "excluded", ex);
 
     json_t *sources = chk(&b, json_array());

@@ -9,6 +9,7 @@ essays/  "student essays" assembled from real sentences with planted, known borr
   kk_planted.txt  KazNERD sentences + one paragraph of refs/abai_25.txt (~1/3 copied)
   ru_planted.txt  Pushkin sentences + a passage of refs/chekhov_vanka.txt
   ru_clean.txt    Turgenev, found in no reference
+../template_kk.txt  an "assignment sheet" whose sentences open essays/kk_planted.txt
 """
 import os, sys
 
@@ -69,6 +70,9 @@ for s in kaznerd[200:2000]:
 p25 = cut(abai_25, 900)
 write("essays/kk_planted.txt",
       " ".join(sents[0:6]) + "\n" + p25 + "\n" + " ".join(sents[6:12]))
+# the teacher's assignment sheet: its wording is repeated at the top of kk_planted.txt
+with open(os.path.join(here, "..", "template_kk.txt"), "w", encoding="utf-8") as f:
+    f.write("Тапсырма.\n" + " ".join(sents[0:3]) + "\n")
 p38 = cut(abai_38, 2000)
 write("essays/kk_copy.txt", " ".join(sents[12:15]) + "\n" + p38)
 
