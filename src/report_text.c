@@ -32,6 +32,7 @@ enum {
     L_WARNINGS,
     L_NOTE,
     L_MORE,
+    L_METRIC,
     L__COUNT
 };
 
@@ -60,6 +61,7 @@ static const char *const labels[3][L__COUNT] = {
         "Warnings",
         "A score is evidence for a human decision, not a verdict.",
         "more",
+        "100 \xE2\x88\x92 borrowed",
     },
     {
         "Түпнұсқалық",
@@ -85,6 +87,7 @@ static const char *const labels[3][L__COUNT] = {
         "Ескертулер",
         "Пайыз — оқытушының шешіміне негіз, үкім емес.",
         "тағы",
+        "100 \xE2\x88\x92 алынған",
     },
     {
         "Оригинальность",
@@ -110,6 +113,7 @@ static const char *const labels[3][L__COUNT] = {
         "Предупреждения",
         "Процент — основание для решения преподавателя, а не приговор.",
         "ещё",
+        "100 \xE2\x88\x92 заимствования",
     },
 };
 
@@ -344,9 +348,8 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         double v = adal__band_value(&s, pol, &metric);
         out(&w, "%s %s \xC2\xAB", w.L[L_BAND], s.band_info->range ? s.band_info->range : "");
         safez(&w, band_label(s.band_info, o->lang));
-        out(&w, "\xC2\xBB: %s%s = %.1f %% \xE2\x89\xA5 %g %%\n",
-            strcmp(metric, "originality") == 0 ? "" : "100 \xE2\x88\x92 ",
-            strcmp(metric, "originality") == 0 ? w.L[L_ORIGINALITY] : w.L[L_BORROWED],
+        out(&w, "\xC2\xBB: %s = %.1f %% \xE2\x89\xA5 %g %%\n",
+            strcmp(metric, "originality") == 0 ? w.L[L_ORIGINALITY] : w.L[L_METRIC],
             adal__round1(v), s.band_info->min);
     }
     if (s.borderline) {
