@@ -28,6 +28,10 @@ else ifeq ($(VARIANT),tsan)
   VLDFLAGS := -fsanitize=thread
 else ifeq ($(VARIANT),debug)
   OPT := -O0 -g
+else ifeq ($(VARIANT),fuzz)
+  CC  := clang
+  OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+  VLDFLAGS := -fsanitize=fuzzer,address,undefined
 else ifeq ($(VARIANT),coverage)
   OPT := -O0 -g --coverage
   VLDFLAGS := --coverage
@@ -50,7 +54,7 @@ else
   Q := @
 endif
 
-.PHONY: all test check asan ubsan tsan valgrind leakcheck fuzz bench eval install uninstall \
+.PHONY: all test check asan ubsan tsan valgrind leakcheck fuzz fuzz-build bench eval install uninstall \
         lint format clean help golden-update sample deps
 
 all: $(B)/adal $(B)/libadal.a
@@ -100,6 +104,18 @@ tsan:
 ## valgrind: the unit tests under valgrind memcheck, failing on any leak or error
 valgrind leakcheck: $(B)/test_unit $(B)/adal
 	$(Q)ADAL_VALGRIND=1 tests/run.sh $(B)
+
+## fuzz: run every libFuzzer target for FUZZ_SECONDS (default 60) with seeds from tests/
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz:
+	$(Q)$(MAKE) --no-print-directory VARIANT=fuzz fuzz-build
+	$(Q)tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-build: $(FUZZ_TARGETS:%=$(B)/%)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c $(B)/libadal.a
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libadal.a $(ALL_LDFLAGS) $(PKG_LIBS)
 
 ## bench: throughput and latency benchmarks (figures for docs/PERFORMANCE.md)
 bench: $(B)/adal

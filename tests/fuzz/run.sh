@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# run.sh BUILD SECONDS TARGET... — run each libFuzzer target for SECONDS with its corpus in
+# build/fuzz/corpus/TARGET seeded from tests/data (and ../shared/data/docx when present).
+# Crashes are written to tests/fuzz/crashes/ — commit each as a regression input.
+set -u
+B=$1; secs=$2; shift 2
+root=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$root/tests/fuzz/crashes"
+rc=0
+for t in "$@"; do
+  corpus="$root/$B/corpus/$t"; mkdir -p "$corpus"
+  seeds=("$root/tests/data")
+  [ -d "$root/../shared/data/docx" ] && [ "$t" != fuzz_norm ] && seeds+=("$root/../shared/data/docx")
+  echo "== $t for ${secs}s"
+  "$root/$B/$t" -max_total_time="$secs" -max_len=1048576 -rss_limit_mb=2048 -timeout=10 \
+      -artifact_prefix="$root/tests/fuzz/crashes/$t-" -print_final_stats=1 \
+      "$corpus" "${seeds[@]}" 2>&1 | grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY)|cov:' | tail -4 || true
+  [ "${PIPESTATUS[0]}" = 0 ] || rc=1
+done
+exit $rc
