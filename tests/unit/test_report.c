@@ -4,7 +4,7 @@
  * adal_report_score's, the CSV row has the essay's figures, the text view neutralises what a
  * student planted in the copied passage. */
 #include "../harness.h"
-#include "adal.h"
+#include "internal.h" /* adal__fail_alloc_after */
 
 #include <jansson.h>
 #include <math.h>
@@ -309,5 +309,31 @@ TEST(report_csv_row_matches_score)
     CHECK(strstr(t, ",refs/abai_25.txt,") != NULL);
     CHECK(t[strlen(t) - 1] == '\n' && t[strlen(t) - 2] == ',');
     free(c.buf);
+    fixture_close(&fx);
+}
+
+/* Writing under allocation failures: a clean ADAL_ENOMEM (or success when the failed
+ * allocation was not needed), never a crash or a leak (run under ASan and valgrind). */
+TEST(report_text_alloc_failures_are_clean)
+{
+    fixture fx;
+    int rc = fixture_open(&fx);
+    NEED_ENGINE(rc);
+    int nomem = 0;
+    for (long k = 1; k < 12; k++) {
+        cap c;
+        cap_open(&c);
+        adal__fail_alloc_after(k, false);
+        rc = adal_report_write(fx.r, fx.ctx, ADAL_OUT_TEXT, c.f, NULL);
+        adal__fail_alloc_after(0, false);
+        CHECK(rc == ADAL_OK || rc == ADAL_ENOMEM);
+        if (rc == ADAL_ENOMEM) {
+            nomem++;
+            CHECK(strstr(adal_errmsg(fx.ctx), "memory") != NULL);
+        }
+        cap_close(&c);
+        free(c.buf);
+    }
+    CHECK(nomem > 0); /* the side-by-side view does allocate */
     fixture_close(&fx);
 }
