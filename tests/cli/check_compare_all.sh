@@ -26,4 +26,10 @@ cmp -s "$TMP/all.csv" "$TMP/one.csv" || fail "output depends on --jobs"
 $ADAL compare --all . --all-pairs > "$TMP/pairs.csv" || fail "all-pairs"
 [ "$(($(wc -l < "$TMP/pairs.csv") - 1))" = 36 ] || fail "want 36 pairs"
 $ADAL compare --all . --format json | python3 -m json.tool >/dev/null || fail "json"
+# an unreadable file under DIR: named on stderr, exit 2, the other pairs still written
+mkdir "$TMP/d" && cp -r essays refs "$TMP/d/" && printf '%%PDF-1.5\n' > "$TMP/d/essays/scan.pdf"
+(cd "$TMP/d" && $ADAL compare --all . > out.csv 2> err); rc=$?
+[ $rc = 2 ] || fail "unreadable file: exit $rc, want 2"
+grep -q '^adal: ./essays/scan.pdf: ' "$TMP/d/err" || fail "stderr: $(cat "$TMP/d/err")"
+cmp -s "$TMP/d/out.csv" "$TMP/all.csv" || fail "pairs changed by the bad file"
 exit 0
