@@ -293,6 +293,37 @@ static void write_passages(tw *w, const adal_report *r, size_t si, const adal_so
     }
 }
 
+/* A homoglyph word looks Cyrillic on screen: name the letters that are not, so the grader
+ * sees the trick ("пepзeнтлepім  [Latin: e p]"). */
+static void foreign_letters(tw *w, const char *s)
+{
+    uint32_t seen[8];
+    unsigned n = 0;
+    size_t i = 0, len = strlen(s);
+    while (i < len && n < 8) {
+        uint32_t cp = adal__utf8_next(s, len, &i);
+        int latin = (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+                    (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+        int greek = cp >= 0x370 && cp <= 0x3FF;
+        if (!latin && !greek)
+            continue;
+        unsigned k = 0;
+        while (k < n && seen[k] != cp)
+            k++;
+        if (k == n)
+            seen[n++] = cp;
+    }
+    if (!n)
+        return;
+    out(w, "  [Latin/Greek:");
+    for (unsigned k = 0; k < n; k++) {
+        char u[5] = {0};
+        adal__utf8_put(u, seen[k]);
+        out(w, " %s", u);
+    }
+    out(w, "]");
+}
+
 static void write_evasion(tw *w, const adal_doc *q)
 {
     adal_evasion_summary s;
@@ -316,6 +347,8 @@ static void write_evasion(tw *w, const adal_doc *q)
         out(w, "   %-12s %s \xC2\xB6%u @%u: ", adal_evasion_name(f->kind), adal_part_name(f->part),
             f->para + 1, f->start);
         safez(w, f->text);
+        if (f->kind == ADAL_EV_HOMOGLYPH)
+            foreign_letters(w, f->text);
         out(w, "\n");
     }
     if (nf > MAX_FINDINGS_SHOWN)

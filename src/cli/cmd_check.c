@@ -114,7 +114,7 @@ int cmd_check(int argc, char **argv)
     adal_load_opts lo = ADAL_LOAD_OPTS_INIT;
     double min_orig = DEFAULT_MIN_ORIGINALITY;
     unsigned jobs = cli_ncpu();
-    cli_files inputs = {0}, refs = {0};
+    cli_files refs = {0};
     cli_loaded loaded = {0};
     char **files = calloc((size_t)argc + 1, sizeof *files);
     size_t nfiles = 0, nref = 0;
@@ -145,16 +145,14 @@ int cmd_check(int argc, char **argv)
         else if ((v = opt_value(argc, argv, &i, "--format"))) {
             if (!cli_parse_output(v, &fmt, true))
                 goto done;
-        } else if (strcmp(a, "-o") == 0 || strncmp(a, "--output", 8) == 0) {
-            if (strcmp(a, "-o") == 0) {
-                if (i + 1 >= argc) {
-                    cli_error(NULL, "-o needs a value");
-                    goto done;
-                }
-                out_path = argv[++i];
-            } else if (!(out_path = opt_value(argc, argv, &i, "--output")))
-                goto usage;
-        } else if ((v = opt_value(argc, argv, &i, "--min-originality"))) {
+        } else if (strcmp(a, "-o") == 0) {
+            if (i + 1 >= argc) {
+                cli_error(NULL, "-o needs a value");
+                goto done;
+            }
+            out_path = argv[++i];
+        } else if ((v = opt_value(argc, argv, &i, "--output")))
+            out_path = v; else if ((v = opt_value(argc, argv, &i, "--min-originality"))) {
             char *end = NULL;
             errno = 0;
             min_orig = strtod(v, &end);
@@ -305,7 +303,6 @@ done:
     adal_refset_free(rs);
     adal_doc_free(tmpl);
     cli_loaded_free(&loaded);
-    cli_files_free(&inputs);
     cli_files_free(&refs);
     free(ref_ids);
     free(ref_file);
