@@ -77,10 +77,14 @@ int adal__report_ready(const adal_report *r, adal_ctx *ctx)
 const char *adal__format_name(adal_format f)
 {
     switch (f) {
-    case ADAL_FMT_DOCX: return "docx";
-    case ADAL_FMT_ODT: return "odt";
-    case ADAL_FMT_TXT: return "txt";
-    default: return "unknown";
+    case ADAL_FMT_DOCX:
+        return "docx";
+    case ADAL_FMT_ODT:
+        return "odt";
+    case ADAL_FMT_TXT:
+        return "txt";
+    default:
+        return "unknown";
     }
 }
 
@@ -95,15 +99,17 @@ int adal_report_write(const adal_report *r, adal_ctx *ctx, adal_output fmt, FILE
     if (rc != ADAL_OK)
         return rc;
     switch (fmt) {
-    case ADAL_OUT_TEXT: return adal__write_text(r, ctx, f, &o);
-    case ADAL_OUT_JSON: return adal__write_json(r, ctx, f, &o);
-    case ADAL_OUT_CSV: return adal__write_csv(r, ctx, f, &o);
+    case ADAL_OUT_TEXT:
+        return adal__write_text(r, ctx, f, &o);
+    case ADAL_OUT_JSON:
+        return adal__write_json(r, ctx, f, &o);
+    case ADAL_OUT_CSV:
+        return adal__write_csv(r, ctx, f, &o);
     }
     return adal__err(ctx, ADAL_EINVAL, "unknown output format %d", (int)fmt);
 }
 
-int adal_report_write_header(adal_ctx *ctx, adal_output fmt, FILE *f,
-                             const adal_write_opts *opts)
+int adal_report_write_header(adal_ctx *ctx, adal_output fmt, FILE *f, const adal_write_opts *opts)
 {
     adal_write_opts o;
     adal__wopts_resolve(&o, opts);
@@ -124,9 +130,12 @@ int adal_report_write_error(adal_ctx *ctx, adal_output fmt, FILE *f, const char 
     if (!msg)
         msg = adal_strerror(err);
     switch (fmt) {
-    case ADAL_OUT_TEXT: return ADAL_OK;
-    case ADAL_OUT_JSON: return adal__write_json_error(ctx, f, file, err, msg);
-    case ADAL_OUT_CSV: return adal__write_csv_error(ctx, f, file, err, msg, &o);
+    case ADAL_OUT_TEXT:
+        return ADAL_OK;
+    case ADAL_OUT_JSON:
+        return adal__write_json_error(ctx, f, file, err, msg);
+    case ADAL_OUT_CSV:
+        return adal__write_csv_error(ctx, f, file, err, msg, &o);
     }
     return adal__err(ctx, ADAL_EINVAL, "unknown output format %d", (int)fmt);
 }
@@ -171,8 +180,8 @@ int adal_write_safe(FILE *f, const char *s, size_t n)
 int adal_write_csv_cell(FILE *f, const char *s, size_t n, char sep)
 {
     int quote = 0, guard = 0;
-    if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-              s[0] == '\r'))
+    if (n &&
+        (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
         guard = 1;
     for (size_t i = 0; i < n && !quote; i++)
         if (s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r')

@@ -8,8 +8,8 @@
 #include <string.h>
 
 static const char *const columns[] = {
-    "file",     "originality",        "borrowed",           "cited", "band",
-    "borderline", "top_source",       "top_source_percent", "evasion_suspicious", "error",
+    "file",       "originality",        "borrowed",           "cited", "band", "borderline",
+    "top_source", "top_source_percent", "evasion_suspicious", "error",
 };
 enum { NCOLS = sizeof columns / sizeof columns[0] };
 

@@ -57,11 +57,20 @@ static json_t *jstr(jb *b, const char *s, size_t n)
     return v;
 }
 
-static json_t *jcstr(jb *b, const char *s) { return s ? jstr(b, s, strlen(s)) : json_null(); }
+static json_t *jcstr(jb *b, const char *s)
+{
+    return s ? jstr(b, s, strlen(s)) : json_null();
+}
 
-static json_t *jint(jb *b, long long v) { return chk(b, json_integer((json_int_t)v)); }
+static json_t *jint(jb *b, long long v)
+{
+    return chk(b, json_integer((json_int_t)v));
+}
 
-static json_t *jreal(jb *b, double v) { return chk(b, json_real(v)); }
+static json_t *jreal(jb *b, double v)
+{
+    return chk(b, json_real(v));
+}
 
 static json_t *side(jb *b, const adal_doc *doc, uint32_t start, uint32_t end, uint32_t tok,
                     uint32_t ntok, int snippets)

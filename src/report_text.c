@@ -260,8 +260,9 @@ static void side_by_side(tw *w, const char *ha, const char *hb)
 
 static const char *band_label(const adal_band *b, adal_lang lang)
 {
-    const char *s = lang == ADAL_LANG_KK ? b->label_kk : lang == ADAL_LANG_RU ? b->label_ru
-                                                                             : b->label_en;
+    const char *s = lang == ADAL_LANG_KK   ? b->label_kk
+                    : lang == ADAL_LANG_RU ? b->label_ru
+                                           : b->label_en;
     return s ? s : "";
 }
 
@@ -389,8 +390,8 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         out(&w, "  %s %g %s\n", w.L[L_BORDERLINE], pol->borderline_margin, w.L[L_BORDERLINE2]);
     }
     if (s.excluded_chars)
-        out(&w, "%s %.1f %% (%u %s)\n", w.L[L_EXCLUDED], adal__round1(s.excluded),
-            s.excluded_chars, w.L[L_CHARS]);
+        out(&w, "%s %.1f %% (%u %s)\n", w.L[L_EXCLUDED], adal__round1(s.excluded), s.excluded_chars,
+            w.L[L_CHARS]);
 
     size_t ns = adal_report_nsources(r);
     out(&w, "%s: %zu\n", w.L[L_SOURCES], ns);
@@ -398,9 +399,8 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         const adal_source_result *src = adal_report_source(r, i);
         out(&w, "%2zu. ", i + 1);
         safez(&w, src->id);
-        out(&w, "  %.1f %% (%s %.1f %%), %s: %u\n", adal__round1(src->percent),
-            w.L[L_ATTRIBUTED], adal__round1(src->percent_attributed), w.L[L_PASSAGES],
-            src->npassages);
+        out(&w, "  %.1f %% (%s %.1f %%), %s: %u\n", adal__round1(src->percent), w.L[L_ATTRIBUTED],
+            adal__round1(src->percent_attributed), w.L[L_PASSAGES], src->npassages);
         write_passages(&w, r, i, src);
     }
     write_evasion(&w, q);

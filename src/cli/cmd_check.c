@@ -61,9 +61,9 @@ bool cli_parse_lang(const char *v, adal_lang *lang)
     return true;
 }
 
-static const char *const valued[] = {"--against", "--template", "--format", "--output",
-                                     "--min-originality", "--encoding", "--lang", "--jobs",
-                                     "--width", NULL};
+static const char *const valued[] = {"--against",         "--template", "--format", "--output",
+                                     "--min-originality", "--encoding", "--lang",   "--jobs",
+                                     "--width",           NULL};
 
 bool cli_parse_width(const char *v, unsigned *out)
 {
@@ -152,7 +152,8 @@ int cmd_check(int argc, char **argv)
             }
             out_path = argv[++i];
         } else if ((v = opt_value(argc, argv, &i, "--output")))
-            out_path = v; else if ((v = opt_value(argc, argv, &i, "--min-originality"))) {
+            out_path = v;
+        else if ((v = opt_value(argc, argv, &i, "--min-originality"))) {
             char *end = NULL;
             errno = 0;
             min_orig = strtod(v, &end);

@@ -24,8 +24,8 @@ static void compare_usage(FILE *f)
           f);
 }
 
-static const char *const valued[] = {"--format", "--lang", "--jobs", "--output", "--encoding",
-                                     "--width", NULL};
+static const char *const valued[] = {"--format",   "--lang",  "--jobs", "--output",
+                                     "--encoding", "--width", NULL};
 
 /* ---- compare A B */
 
@@ -107,8 +107,7 @@ static int compare_two(const char *a, const char *b, adal_output fmt, adal_write
                               (double)((long long)((sa > sb ? sa : sb) * 100 + 0.5)) / 10000.0,
                               "a_in_b", jab, "b_in_a", jba);
         if (!o || !jab || !jba ||
-            json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) !=
-                0) {
+            json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12)) != 0) {
             cli_error(NULL, "cannot write the JSON output");
             json_decref(o);
             goto out;
@@ -149,8 +148,8 @@ out:
 /* ---- compare --all DIR */
 
 typedef struct pair {
-    uint32_t a, b;  /* file indices, a < b (the file list is sorted, so names too) */
-    float ab, ba;   /* covered share of a by b, of b by a (fractions) */
+    uint32_t a, b; /* file indices, a < b (the file list is sorted, so names too) */
+    float ab, ba;  /* covered share of a by b, of b by a (fractions) */
 } pair;
 
 typedef struct allpool {
@@ -243,10 +242,16 @@ static int cmp_pair_ab(const void *x, const void *y)
     return a->b < b->b ? -1 : a->b > b->b;
 }
 
-static double pair_score(const pair *p) { return p->ab > p->ba ? p->ab : p->ba; }
+static double pair_score(const pair *p)
+{
+    return p->ab > p->ba ? p->ab : p->ba;
+}
 
 /* Rounded the way it is printed, so the ranking agrees with the figures shown. */
-static long long score4(const pair *p) { return (long long)(pair_score(p) * 10000.0 + 0.5); }
+static long long score4(const pair *p)
+{
+    return (long long)(pair_score(p) * 10000.0 + 0.5);
+}
 
 static int cmp_pair_rank(const void *x, const void *y)
 {
@@ -283,10 +288,10 @@ static void print_pairs(FILE *out, adal_output fmt, char *const *paths, const pa
         fprintf(out, "{\"format_version\":%d,\"files\":%zu,\"pairs\":[", ADAL_REPORT_FORMAT_VERSION,
                 nfiles);
         for (size_t i = 0; i < n; i++) {
-            json_t *o = json_pack("{s:s,s:s,s:f,s:f,s:f}", "a", paths[v[i].a], "b",
-                                  paths[v[i].b], "score", (double)score4(&v[i]) / 10000.0,
-                                  "a_in_b", (double)(long long)(v[i].ab * 10000.0 + 0.5) / 10000.0,
-                                  "b_in_a", (double)(long long)(v[i].ba * 10000.0 + 0.5) / 10000.0);
+            json_t *o = json_pack("{s:s,s:s,s:f,s:f,s:f}", "a", paths[v[i].a], "b", paths[v[i].b],
+                                  "score", (double)score4(&v[i]) / 10000.0, "a_in_b",
+                                  (double)(long long)(v[i].ab * 10000.0 + 0.5) / 10000.0, "b_in_a",
+                                  (double)(long long)(v[i].ba * 10000.0 + 0.5) / 10000.0);
             if (i)
                 fputc(',', out);
             if (o)
@@ -333,8 +338,7 @@ static int compare_all(const char *dir, adal_output fmt, bool all_pairs, unsigne
     }
     for (size_t i = 0; i < fl.n; i++) {
         if (!ld.docs[i]) {
-            cli_error(fl.v[i], "%s [%s]", ld.msgs[i] ? ld.msgs[i] : "",
-                      adal_errcode(ld.errs[i]));
+            cli_error(fl.v[i], "%s [%s]", ld.msgs[i] ? ld.msgs[i] : "", adal_errcode(ld.errs[i]));
             any_error = true;
             continue;
         }
@@ -469,8 +473,7 @@ int cmd_compare(int argc, char **argv)
         else if ((v = opt_value(argc, argv, &i, "--width"))) {
             if (!cli_parse_width(v, &wo.width))
                 return EXIT_ERROR;
-        }
-        else if (a[0] == '-' && a[1]) {
+        } else if (a[0] == '-' && a[1]) {
             if (!cli_opt_missing(a, valued)) {
                 cli_error(NULL, "unknown option '%s'", a);
                 compare_usage(stderr);

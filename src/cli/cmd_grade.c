@@ -94,8 +94,8 @@ int cmd_grade(int argc, char **argv)
                               "percents", arr, "mean", floor(g.mean * 10000 + 0.5) / 10000,
                               "rounded", g.rounded, "letter", g.letter, "gpa", g.gpa, "word_kk",
                               g.word_kk, "word_ru", g.word_ru, "word_en", g.word_en);
-        if (!o || json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-                                            JSON_REAL_PRECISION(10)) != 0) {
+        if (!o || json_dumpf(o, stdout,
+                             JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) != 0) {
             json_decref(o);
             cli_error(NULL, "cannot write output");
             goto out;
@@ -103,8 +103,8 @@ int cmd_grade(int argc, char **argv)
         json_decref(o);
         fputc('\n', stdout);
     } else {
-        printf("mean %.4g of %zu -> %d: %s (%.2f) %s / %s / %s\n", g.mean, n, g.rounded,
-               g.letter, g.gpa, g.word_kk, g.word_ru, g.word_en);
+        printf("mean %.4g of %zu -> %d: %s (%.2f) %s / %s / %s\n", g.mean, n, g.rounded, g.letter,
+               g.gpa, g.word_kk, g.word_ru, g.word_en);
     }
     status = EXIT_CHECKED_OK;
 out:

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_DEPTH 64         /* folders nested deeper than this are not walked */
-#define MAX_FILES 1000000    /* one run never takes more files */
+#define MAX_DEPTH 64      /* folders nested deeper than this are not walked */
+#define MAX_FILES 1000000 /* one run never takes more files */
 
 void cli_files_free(cli_files *fl)
 {

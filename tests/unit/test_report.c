@@ -58,13 +58,17 @@ TEST(report_safe_neutralises_controls_and_bidi)
         {"Абай сөзі", "Абай сөзі"},
         {"a\tb\nc", "a\tb\nc"},
         {"\x1b[2Jclear", "‹U+001B›[2Jclear"},
-        {"abc\xE2\x80\xAE" "cba", "abc‹U+202E›cba"},         /* RLO, "Trojan Source" */
-        {"\xE2\x81\xA6x\xE2\x81\xA9", "‹U+2066›x‹U+2069›"},   /* LRI … PDI */
-        {"\xE2\x80\x8F\xD8\x9C", "‹U+200F›‹U+061C›"},          /* RLM, ALM */
-        {"\xC2\x9B" "31m", "‹U+009B›31m"},                    /* C1 CSI */
+        {"abc\xE2\x80\xAE"
+         "cba",
+         "abc‹U+202E›cba"},                                 /* RLO, "Trojan Source" */
+        {"\xE2\x81\xA6x\xE2\x81\xA9", "‹U+2066›x‹U+2069›"}, /* LRI … PDI */
+        {"\xE2\x80\x8F\xD8\x9C", "‹U+200F›‹U+061C›"},       /* RLM, ALM */
+        {"\xC2\x9B"
+         "31m",
+         "‹U+009B›31m"}, /* C1 CSI */
         {"bell\x07\x7f", "bell‹U+0007›‹U+007F›"},
         {"bad\xFF\xE2\x80", "bad\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"}, /* invalid UTF-8 */
-        {"\xEF\xBF\xBD ok", "\xEF\xBF\xBD ok"},               /* a real U+FFFD stays */
+        {"\xEF\xBF\xBD ok", "\xEF\xBF\xBD ok"},                         /* a real U+FFFD stays */
         {"line\xE2\x80\xA8sep", "line‹U+2028›sep"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -120,8 +124,8 @@ TEST(report_csv_header_and_error_row)
     free(c.buf);
     /* JSON error object; text writes nothing (the error goes to stderr there) */
     cap_open(&c);
-    CHECK_EQ_INT(adal_report_write_error(ctx, ADAL_OUT_JSON, c.f, "x\xE2\x80\xAE.txt",
-                                         ADAL_ELEGACY, "legacy", NULL),
+    CHECK_EQ_INT(adal_report_write_error(ctx, ADAL_OUT_JSON, c.f, "x\xE2\x80\xAE.txt", ADAL_ELEGACY,
+                                         "legacy", NULL),
                  ADAL_OK);
     CHECK_EQ_INT(adal_report_write_error(ctx, ADAL_OUT_TEXT, c.f, "y", ADAL_EIO, "io", NULL),
                  ADAL_OK);
@@ -188,19 +192,22 @@ static void fixture_close(fixture *fx)
     adal_ctx_free(fx->ctx);
 }
 
-static double r1(double x) { return floor(x * 10 + 0.5 + 1e-9) / 10; }
+static double r1(double x)
+{
+    return floor(x * 10 + 0.5 + 1e-9) / 10;
+}
 
-#define NEED_ENGINE(rc)                                                                       \
-    do {                                                                                      \
-        if ((rc) == ADAL_EUNSUPPORTED) {                                                      \
-            fixture_close(&fx);                                                               \
-            SKIP("engine or normaliser not built yet");                                       \
-        }                                                                                     \
-        CHECK_EQ_INT(rc, ADAL_OK);                                                            \
-        if ((rc) != ADAL_OK) {                                                                \
-            fixture_close(&fx);                                                               \
-            return;                                                                           \
-        }                                                                                     \
+#define NEED_ENGINE(rc)                                                                            \
+    do {                                                                                           \
+        if ((rc) == ADAL_EUNSUPPORTED) {                                                           \
+            fixture_close(&fx);                                                                    \
+            SKIP("engine or normaliser not built yet");                                            \
+        }                                                                                          \
+        CHECK_EQ_INT(rc, ADAL_OK);                                                                 \
+        if ((rc) != ADAL_OK) {                                                                     \
+            fixture_close(&fx);                                                                    \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
 TEST(report_json_numbers_are_the_score)
@@ -279,7 +286,7 @@ TEST(report_text_neutralises_student_text)
     CHECK_EQ_INT(adal_report_write(fx.r, fx.ctx, ADAL_OUT_TEXT, c.f, &o), ADAL_OK);
     const char *t = cap_close(&c);
     CHECK(strstr(t, "\xE2\x80\xAE") == NULL); /* no raw RLO */
-    CHECK(strchr(t, 0x1b) == NULL);            /* no raw ESC */
+    CHECK(strchr(t, 0x1b) == NULL);           /* no raw ESC */
     CHECK(strstr(t, "‹U+202E›") != NULL);
     CHECK(strstr(t, "‹U+001B›") != NULL);
     CHECK(strstr(t, "Түпнұсқалық") != NULL);
@@ -303,8 +310,8 @@ TEST(report_csv_row_matches_score)
     CHECK_EQ_INT(adal_report_write(fx.r, fx.ctx, ADAL_OUT_CSV, c.f, &o), ADAL_OK);
     const char *t = cap_close(&c);
     char want[256];
-    snprintf(want, sizeof want, "\"'-essay, \"\"one\"\".txt\",%.1f,%.1f,%.1f,%s,", r1(s.originality),
-             r1(s.borrowed), r1(s.cited), s.band_info ? s.band_info->range : "");
+    snprintf(want, sizeof want, "\"'-essay, \"\"one\"\".txt\",%.1f,%.1f,%.1f,%s,",
+             r1(s.originality), r1(s.borrowed), r1(s.cited), s.band_info ? s.band_info->range : "");
     CHECK(strncmp(t, want, strlen(want)) == 0);
     CHECK(strstr(t, ",refs/abai_25.txt,") != NULL);
     CHECK(t[strlen(t) - 1] == '\n' && t[strlen(t) - 2] == ',');
