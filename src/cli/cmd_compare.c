@@ -18,6 +18,7 @@ static void compare_usage(FILE *f)
     fputs("usage: adal compare A B [--format text|json] [--lang en|kk|ru] [--width COLUMNS]\n"
           "       adal compare --all DIR [--format csv|json|text] [--all-pairs] [--jobs N]\n"
           "                    [-o OUT]\n"
+          "  both: [--template FILE] [--count-headers] [--encoding ENC] [--no-snippets]\n"
           "  A B       passages of A found in B, and of B found in A\n"
           "  --all DIR every pair of files under DIR (recursive), most similar first;\n"
           "            score = larger of the two directions' covered share, 0..1\n",
@@ -25,15 +26,15 @@ static void compare_usage(FILE *f)
 }
 
 static const char *const valued[] = {"--format",   "--lang",  "--jobs", "--output",
-                                     "--encoding", "--width", NULL};
+                                     "--encoding", "--width", "--template", NULL};
 
 /* ---- compare A B */
 
 /* Report of `q`'s passages found in `s`. */
 static int one_way(adal_report **out, adal_ctx *ctx, adal_doc *q, const adal_doc *s,
-                   const char *sid)
+                   const char *sid, const adal_check_opts *co)
 {
-    int rc = adal_report_new(out, ctx, q, NULL);
+    int rc = adal_report_new(out, ctx, q, co);
     if (rc == ADAL_OK)
         rc = adal_report_add_source(*out, ctx, s, sid);
     if (rc == ADAL_OK)
@@ -63,7 +64,7 @@ static double share(const adal_report *r)
 }
 
 static int compare_two(const char *a, const char *b, adal_output fmt, adal_write_opts *wo,
-                       const adal_load_opts *lo, FILE *out)
+                       const adal_load_opts *lo, const adal_check_opts *co, FILE *out)
 {
     int status = EXIT_ERROR, rc;
     adal_ctx *ctx = NULL;
@@ -86,11 +87,11 @@ static int compare_two(const char *a, const char *b, adal_output fmt, adal_write
         rc = adal_doc_fingerprint(db, ctx);
     if (rc == ADAL_OK) {
         failed = a;
-        rc = one_way(&ab, ctx, da, db, b);
+        rc = one_way(&ab, ctx, da, db, b, co);
     }
     if (rc == ADAL_OK) {
         failed = b;
-        rc = one_way(&ba, ctx, db, da, a);
+        rc = one_way(&ba, ctx, db, da, a, co);
     }
     if (rc != ADAL_OK) {
         cli_error(failed, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
@@ -154,6 +155,7 @@ typedef struct pair {
 
 typedef struct allpool {
     const adal_refset *rs;
+    const adal_check_opts *co;
     char *const *paths; /* sorted */
     size_t npaths;
     const size_t *file_of; /* refset index → file index */
@@ -194,7 +196,7 @@ static void *all_worker(void *arg)
         /* The query is the set's own document: already fingerprinted, so checking it only
          * reads it, and several threads may do so at once (adal.h: the set is read-only). */
         adal_doc *q = (adal_doc *)adal_refset_doc(p->rs, i);
-        int rc = adal_refset_check(&r, ctx, p->rs, q, NULL, &i, 1);
+        int rc = adal_refset_check(&r, ctx, p->rs, q, p->co, &i, 1);
         if (rc != ADAL_OK) {
             pthread_mutex_lock(&p->mu);
             cli_error(p->paths[p->file_of[i]], "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
@@ -305,7 +307,7 @@ static void print_pairs(FILE *out, adal_output fmt, char *const *paths, const pa
 }
 
 static int compare_all(const char *dir, adal_output fmt, bool all_pairs, unsigned jobs,
-                       const adal_load_opts *lo, FILE *out)
+                       const adal_load_opts *lo, const adal_check_opts *co, FILE *out)
 {
     int status = EXIT_ERROR;
     cli_files fl = {0};
@@ -353,7 +355,7 @@ static int compare_all(const char *dir, adal_output fmt, bool all_pairs, unsigne
         file_of[nrefs++] = i;
     }
 
-    allpool p = {rs, fl.v, fl.n, file_of, nrefs, PTHREAD_MUTEX_INITIALIZER, 0, 0};
+    allpool p = {rs, co, fl.v, fl.n, file_of, nrefs, PTHREAD_MUTEX_INITIALIZER, 0, 0};
     if (jobs > nrefs)
         jobs = nrefs ? (unsigned)nrefs : 1;
     th = calloc(jobs, sizeof *th);
@@ -434,6 +436,9 @@ int cmd_compare(int argc, char **argv)
     adal_output fmt = ADAL_OUT_TEXT;
     adal_write_opts wo = ADAL_WRITE_OPTS_INIT;
     adal_load_opts lo = ADAL_LOAD_OPTS_INIT;
+    adal_check_opts co = ADAL_CHECK_OPTS_INIT;
+    adal_doc *tmpl = NULL;
+    const char *template_path = NULL;
     unsigned jobs = cli_ncpu();
     FILE *out = stdout;
 
@@ -470,6 +475,10 @@ int cmd_compare(int argc, char **argv)
             out_path = v;
         else if (opt_is(a, NULL, "--no-snippets"))
             wo.snippets = 0;
+        else if ((v = opt_value(argc, argv, &i, "--template")))
+            template_path = v;
+        else if (opt_is(a, NULL, "--count-headers"))
+            co.count_headers = 1;
         else if ((v = opt_value(argc, argv, &i, "--width"))) {
             if (!cli_parse_width(v, &wo.width))
                 return EXIT_ERROR;
@@ -506,8 +515,27 @@ int cmd_compare(int argc, char **argv)
         cli_error(out_path, "%s", strerror(errno));
         return EXIT_ERROR;
     }
-    status = all ? compare_all(dir, fmt, all_pairs, jobs, &lo, out)
-                 : compare_two(pos[0], pos[1], fmt, &wo, &lo, out);
+    if (template_path) {
+        adal_ctx *tctx = NULL;
+        int rc = adal_ctx_new(&tctx);
+        if (rc == ADAL_OK)
+            rc = adal_doc_load(&tmpl, tctx, template_path, &lo);
+        if (rc == ADAL_OK)
+            rc = adal_doc_fingerprint(tmpl, tctx);
+        if (rc != ADAL_OK)
+            cli_error(template_path, "%s [%s]", tctx ? adal_errmsg(tctx) : "out of memory",
+                      adal_errcode(rc));
+        adal_ctx_free(tctx);
+        if (rc != ADAL_OK) {
+            status = EXIT_ERROR;
+            goto done;
+        }
+        co.template_doc = tmpl;
+    }
+    status = all ? compare_all(dir, fmt, all_pairs, jobs, &lo, &co, out)
+                 : compare_two(pos[0], pos[1], fmt, &wo, &lo, &co, out);
+done:
+    adal_doc_free(tmpl);
     if (out != stdout) {
         if (fclose(out) != 0) {
             cli_error(out_path, "%s", strerror(errno));
