@@ -409,6 +409,13 @@ static int compare_all(const char *dir, adal_output fmt, bool all_pairs, unsigne
         } else
             all[m++] = all[i];
     }
+    if (!all_pairs) { /* passages over excluded text only cover nothing: not a pair */
+        size_t k = 0;
+        for (size_t i = 0; i < m; i++)
+            if (score4(&all[i]) > 0)
+                all[k++] = all[i];
+        m = k;
+    }
     qsort(all, m, sizeof *all, cmp_pair_rank);
     print_pairs(out, fmt, fl.v, all, m, nrefs);
     status = any_error || p.failed ? EXIT_ERROR : EXIT_CHECKED_OK;
