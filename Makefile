@@ -160,6 +160,21 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
+# ---- bench: ingest throughput (owner: txt branch; only that branch edits this block) ------
+# bench/ingest_bench: adal_doc_load (+ normalise) vs libzip inflate + libxml2 SAX, run by
+# bench/bench_ingest.sh from `make bench`.
+$(B)/bench/ingest_bench: bench/ingest_bench.c $(B)/libadal.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libadal.a $(ALL_LDFLAGS) $(PKG_LIBS)
+
+# ---- engine: check-latency benchmark (bench/check_bench.c, run by bench/bench_check.sh) ----
+$(B)/check_bench: bench/check_bench.c tests/unit/tok_helper.c $(B)/libadal.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ bench/check_bench.c tests/unit/tok_helper.c \
+	    $(B)/libadal.a $(ALL_LDFLAGS) $(PKG_LIBS)
+bench: $(B)/check_bench
+# ---- end engine ----
+
 # ---- cli (report writers, check, compare, grade) ------------------------------------------
 ## golden-update: rewrite tests/golden/ from the current build (review the diff, then commit)
 golden-update: golden-update-cli

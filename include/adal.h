@@ -275,7 +275,8 @@ int adal_grade_compute(adal_grade *out, const double *percents, size_t n);
 typedef struct adal_check_opts {
     unsigned version;           /* ADAL_CHECK_OPTS_VERSION */
     const adal_policy *policy;  /* NULL: adal_policy_default */
-    const adal_doc *template_doc; /* text to exclude (assignment sheet...), or NULL */
+    const adal_doc *template_doc; /* text to exclude (assignment sheet...), or NULL; must be
+                                     normalised (adal_doc_normalize) */
     int count_headers;          /* count headers/footers toward originality (default 0) */
     unsigned min_tokens;        /* shortest passage kept, default 8 */
     unsigned min_letters;       /* default 50 */
@@ -319,9 +320,13 @@ typedef struct adal_report adal_report;
  * source added must outlive the report. opts may be NULL. */
 int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query,
                     const adal_check_opts *opts);
-/* Align the query against one source and keep its passages (none is fine). */
+/* Align the query against one source and keep its passages (none is fine). The source must
+ * be normalised (its fingerprints are computed on the fly when it has none); ADAL_EINVAL
+ * otherwise. Sources without any accepted passage are left out of the finished report. */
 int adal_report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id);
-/* Mark a span of the query as excluded (shared by a large part of the cohort, say). */
+/* Mark a span [start, end) of the query (UTF-16 units) as excluded (shared by a large part
+ * of the cohort, say): its letters leave the countable text and `why` is reported in the
+ * warnings. Such exclusions count as heuristic for the borderline flag. */
 int adal_report_exclude(adal_report *r, uint32_t start, uint32_t end, const char *why);
 /* Resolve overlaps, classify cited text, compute the score and sort the sources
  * (by percent, then id). */
@@ -351,12 +356,20 @@ int adal_refset_add(adal_refset *rs, adal_ctx *ctx, adal_doc *doc, const char *i
 size_t adal_refset_count(const adal_refset *rs);
 const adal_doc *adal_refset_doc(const adal_refset *rs, size_t i);
 const char *adal_refset_id(const adal_refset *rs, size_t i);
-/* Check query against the set: candidates by shared non-common fingerprints, then
- * adal_report_add_source for each, then adal_report_finish. Documents whose index is in
+/* Check query against the set: candidates are the documents sharing at least one
+ * fingerprint that is not common (held by more than max(50, count / 10) documents of the
+ * set), the opts->max_sources with most shared fingerprints (ties: lower index); then
+ * adal_report_add_source for each (common fingerprints do not seed passages), then
+ * adal_report_finish. Documents whose index is in
  * `skip` (n_skip of them, e.g. the query itself or the same student's other versions) are
  * not considered. */
 int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
                       const adal_check_opts *opts, const size_t *skip, size_t n_skip);
+/* Check the set's own document i against all the others (all-pairs, `compare --all`, the
+ * batch's cross-check). Read-only like adal_refset_check: safe from several threads. The
+ * report borrows the document from the set. */
+int adal_refset_check_doc(adal_report **out, adal_ctx *ctx, const adal_refset *rs, size_t i,
+                          const adal_check_opts *opts);
 
 /* ---------------------------------------------------------------------------------------
  * Report writers (report_*.c): text, JSON, CSV, HTML from one report model.

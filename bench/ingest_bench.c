@@ -1,0 +1,286 @@
+/* ingest_bench.c — throughput of the first two pipeline stages (ingest + normalisation) on a
+ * corpus of DOCX files, beside a floor that does the least any DOCX reader must do: libzip
+ * inflate of word/document.xml plus a libxml2 SAX2 parse with empty handlers. Both read the
+ * same bytes from memory (files are loaded once). Each pass covers every file; the median of
+ * `runs` passes is reported. Run by bench/bench_ingest.sh (`make bench`).
+ *
+ *   ingest_bench [-r RUNS] [-k] FILE.docx...   (-k: only files both sides read)
+ */
+#include "adal.h"
+
+#include <libxml/parser.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zip.h>
+
+typedef struct {
+    char *path;
+    unsigned char *data;
+    size_t len;
+} file;
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_dbl);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ---- the floor: inflate + SAX parse, nothing kept ---- */
+static void sax_start(void *ctx, const xmlChar *l, const xmlChar *p, const xmlChar *u, int nns,
+                      const xmlChar **ns, int na, int nd, const xmlChar **a)
+{
+    (void)ctx, (void)l, (void)p, (void)u, (void)nns, (void)ns, (void)na, (void)nd, (void)a;
+}
+static void sax_end(void *ctx, const xmlChar *l, const xmlChar *p, const xmlChar *u)
+{
+    (void)ctx, (void)l, (void)p, (void)u;
+}
+static void sax_chars(void *ctx, const xmlChar *s, int n)
+{
+    (void)ctx, (void)s, (void)n;
+}
+
+/* Inflate and SAX-parse one part; returns its size, 0 if absent or bad. */
+static size_t parse_part(zip_t *z, const char *name)
+{
+    zip_stat_t st;
+    zip_file_t *zf = NULL;
+    char *xml = NULL;
+    size_t got = 0;
+    if (zip_stat(z, name, ZIP_FL_NOCASE, &st) == 0 && (st.valid & ZIP_STAT_SIZE) &&
+        (zf = zip_fopen(z, name, ZIP_FL_NOCASE)) && (xml = malloc(st.size + 1)) &&
+        zip_fread(zf, xml, st.size) == (zip_int64_t)st.size) {
+        xmlSAXHandler h;
+        memset(&h, 0, sizeof h);
+        h.initialized = XML_SAX2_MAGIC;
+        h.startElementNs = sax_start;
+        h.endElementNs = sax_end;
+        h.characters = sax_chars;
+        xmlParserCtxtPtr p = xmlCreatePushParserCtxt(&h, NULL, NULL, 0, NULL);
+        if (p) {
+            xmlCtxtUseOptions(p, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+            if (xmlParseChunk(p, xml, (int)st.size, 1) == 0 && p->wellFormed)
+                got = st.size;
+            xmlFreeParserCtxt(p);
+        }
+    }
+    free(xml);
+    if (zf)
+        zip_fclose(zf);
+    return got;
+}
+
+/* The parts a text extractor that honours styles must parse (design notes §1.5, §2.4). */
+static const char *const all_parts[] = {"word/document.xml",  "word/styles.xml",
+                                        "word/numbering.xml", "word/footnotes.xml",
+                                        "word/endnotes.xml",  "word/comments.xml"};
+
+/* Floor over the file: only word/document.xml (all = false), or every part in all_parts.
+ * Returns the XML bytes parsed, 0 on failure. */
+static size_t floor_one(const file *f, bool all)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(f->data, f->len, 0, &ze);
+    zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    size_t got = 0;
+    if (!z) {
+        if (src)
+            zip_source_free(src);
+        zip_error_fini(&ze);
+        return 0;
+    }
+    size_t np = all ? sizeof all_parts / sizeof *all_parts : 1;
+    for (size_t i = 0; i < np; i++)
+        got += parse_part(z, all_parts[i]);
+    zip_close(z); /* frees the source */
+    zip_error_fini(&ze);
+    return got;
+}
+
+int main(int argc, char **argv)
+{
+    int runs = 5, nf = 0, skipped = 0;
+    bool keep_ok = false;
+    file *files = calloc((size_t)argc, sizeof *files);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
+            runs = (int)strtol(argv[++i], NULL, 10);
+            continue;
+        }
+        if (strcmp(argv[i], "-k") == 0) {
+            keep_ok = true;
+            continue;
+        }
+        FILE *fp = fopen(argv[i], "rb");
+        if (!fp) {
+            fprintf(stderr, "ingest_bench: cannot open %s\n", argv[i]);
+            return 2;
+        }
+        fseek(fp, 0, SEEK_END);
+        long n = ftell(fp);
+        fseek(fp, 0, SEEK_SET);
+        files[nf].path = argv[i];
+        files[nf].data = malloc((size_t)n);
+        files[nf].len = fread(files[nf].data, 1, (size_t)n, fp);
+        fclose(fp);
+        nf++;
+    }
+    if (keep_ok) {
+        /* -k: a real collection (fuzzed, encrypted, image-only files...): measure only the
+         * DOCX files both sides read, so both time the same bytes */
+        adal_ctx *kc = NULL;
+        int k = 0;
+        if (adal_ctx_new(&kc) != ADAL_OK)
+            return 2;
+        for (int i = 0; i < nf; i++) {
+            adal_doc *doc = NULL;
+            if (floor_one(&files[i], false) > 0 &&
+                adal_doc_from_memory(&doc, kc, files[i].data, files[i].len, files[i].path, NULL) ==
+                    ADAL_OK)
+                files[k++] = files[i];
+            else {
+                free(files[i].data);
+                skipped++;
+            }
+            adal_doc_free(doc);
+        }
+        adal_ctx_free(kc);
+        nf = k;
+        if (nf == 0) {
+            printf("ingest: none of the %d files is read by both sides, nothing measured\n",
+                   skipped);
+            free(files);
+            return 1;
+        }
+    }
+    if (nf == 0 || runs < 1) {
+        fprintf(stderr, "usage: ingest_bench [-r RUNS] [-k] FILE.docx...\n"
+                        "  -k  measure only the files that both the floor and adal read\n");
+        return 2;
+    }
+    xmlInitParser();
+    double *t_floor = calloc((size_t)runs, sizeof(double));
+    double *t_adal = calloc((size_t)runs, sizeof(double));
+    double *t_norm = calloc((size_t)runs, sizeof(double)); /* the normalise share of t_adal */
+    double *t_all = calloc((size_t)runs, sizeof(double));
+    size_t docx_bytes = 0, xml_bytes = 0, all_bytes = 0, text_bytes = 0, tokens = 0;
+    int failures = 0;
+    char first_err[256] = "";
+    const char *norm_msg = NULL;
+    static char norm_buf[256];
+    for (int i = 0; i < nf; i++)
+        docx_bytes += files[i].len;
+    adal_ctx *ctx = NULL;
+    if (adal_ctx_new(&ctx) != ADAL_OK)
+        return 2;
+    for (int r = 0; r < runs; r++) {
+        size_t xb = 0, ab = 0;
+        double t0 = now();
+        for (int i = 0; i < nf; i++)
+            xb += floor_one(&files[i], false);
+        t_floor[r] = now() - t0;
+        t0 = now();
+        for (int i = 0; i < nf; i++)
+            ab += floor_one(&files[i], true);
+        t_all[r] = now() - t0;
+        size_t tb = 0, tk = 0;
+        int fail = 0;
+        t0 = now();
+        for (int i = 0; i < nf; i++) {
+            adal_doc *doc = NULL;
+            int rc =
+                adal_doc_from_memory(&doc, ctx, files[i].data, files[i].len, files[i].path, NULL);
+            if (rc == ADAL_OK) {
+                size_t n;
+                adal_doc_text(doc, &n);
+                tb += n;
+                if (!norm_msg) {
+                    double tn = now();
+                    int nrc = adal_doc_normalize(doc, ctx);
+                    t_norm[r] += now() - tn;
+                    if (nrc == ADAL_OK)
+                        tk += adal_doc_ntokens(doc);
+                    else if (nrc == ADAL_EUNSUPPORTED) { /* placeholder: measure extraction */
+                        snprintf(norm_buf, sizeof norm_buf, "%s", adal_errmsg(ctx));
+                        norm_msg = norm_buf;
+                    } else
+                        fail++;
+                }
+            } else {
+                if (r == 0 && !first_err[0])
+                    snprintf(first_err, sizeof first_err, "%s: %s", files[i].path,
+                             adal_errmsg(ctx));
+                fail++;
+            }
+            adal_doc_free(doc);
+        }
+        t_adal[r] = now() - t0;
+        if (r == 0) {
+            xml_bytes = xb;
+            all_bytes = ab;
+            text_bytes = tb;
+            tokens = tk;
+            failures = fail;
+        }
+    }
+    adal_ctx_free(ctx);
+    double mf = median(t_floor, runs), ma = median(t_adal, runs), mall = median(t_all, runs);
+    double mn = median(t_norm, runs);
+    printf("ingest: %d DOCX, %.1f MB (word/document.xml %.1f MB, extracted text %.1f MB), "
+           "%d runs, medians",
+           nf, docx_bytes / 1e6, xml_bytes / 1e6, text_bytes / 1e6, runs);
+    if (keep_ok)
+        printf("; %d files skipped (not readable by one side)", skipped);
+    printf("\n");
+    printf("  floor  libzip inflate + libxml2 SAX2 (empty handlers) of word/document.xml: "
+           "%7.1f MB/s of DOCX  (%.3f s)\n",
+           docx_bytes / 1e6 / mf, mf);
+    printf("  floor2 the same over document, styles, numbering, notes, comments (%.1f MB XML): "
+           "%7.1f MB/s of DOCX  (%.3f s)\n",
+           all_bytes / 1e6, docx_bytes / 1e6 / mall, mall);
+    if (failures == nf) {
+        printf("  adal   no file loaded, nothing measured (%s)\n", first_err);
+        goto out;
+    }
+    printf("  adal   adal_doc_load%s: %8.1f MB/s of DOCX  (%.3f s)",
+           norm_msg ? " (extraction only)" : " + adal_doc_normalize", docx_bytes / 1e6 / ma, ma);
+    if (!norm_msg && tokens) {
+        printf(", %.0f tokens/s", tokens / ma);
+        printf("\n  split  extraction %.3f s, normalisation %.3f s (%.1f MB/s of text, %.0f "
+               "tokens/s, %zu tokens)",
+               ma - mn, mn, text_bytes / 1e6 / mn, tokens / mn, tokens);
+    }
+    printf("\n  ratio  adal / floor time: %.2fx (target <= 2x); adal / floor2 time: %.2fx\n",
+           ma / mf, ma / mall);
+    if (norm_msg)
+        printf("  note   normalisation not measured: \"%s\"\n", norm_msg);
+    if (failures)
+        printf("  FAILED %d of %d files did not load (%s)\n", failures, nf, first_err);
+out:
+    for (int i = 0; i < nf; i++)
+        free(files[i].data);
+    free(files);
+    free(t_floor);
+    free(t_adal);
+    free(t_norm);
+    free(t_all);
+    xmlCleanupParser();
+    return failures ? 1 : 0;
+}

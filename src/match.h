@@ -1,0 +1,63 @@
+/* match.h — private interface of the engine behind `adal check`: fingerprints (fp.c),
+ * pairwise alignment (match.c), the report and score (score.c) and the in-memory reference
+ * set (refset.c). Nothing here is API.
+ */
+#ifndef ADAL_MATCH_H
+#define ADAL_MATCH_H
+
+#include "internal.h"
+
+/* ---- fp.c */
+/* Hash of n ≤ ADAL_K consecutive tokens (little-endian token hashes, XXH3-64, fixed seed). */
+uint64_t adal__fp_kgram(const adal_token *toks, size_t n);
+/* 1 if the token lies in a counted part (body, tables, notes, text boxes), else 0. */
+int adal__fp_counted_zone(const adal_doc *doc, const adal_token *t);
+/* Fingerprints of a normalised document without storing them on it (const documents). */
+int adal__fp_compute(const adal_doc *doc, adal_ctx *ctx, adal_fp **out, size_t *nout);
+
+/* ---- match.c: alignment of a query against one source */
+/* Alignment parameters (design-notes §5.5); the defaults are the ADAL_ALIGN_* below. */
+#define ADAL_ALIGN_GAP 20   /* max Δi (tokens) between chained seeds */
+#define ADAL_ALIGN_DRIFT 10 /* max |Δj − Δi| between chained seeds */
+#define ADAL_ALIGN_TILE 3   /* shortest exact tile (tokens) in verification */
+#define ADAL_ALIGN_MIN_SIM 0.5
+/* A hash occurring more often than this in either document of a pair is not a seed:
+ * repeated boilerplate inside one essay would otherwise make a quadratic seed set. */
+#define ADAL_ALIGN_MAX_OCC 16
+/* Seeds per pair, after which the rest are ignored (pathological inputs). */
+#define ADAL_ALIGN_MAX_SEEDS 200000
+
+typedef struct adal__span {
+    uint32_t qtok, qend; /* query tokens [qtok, qend) */
+    uint32_t stok, send; /* source tokens [stok, send) */
+    uint32_t matched;    /* tokens inside exact tiles */
+} adal__span;
+
+/* Decide whether a hash must not be used as a seed (common in the reference set). */
+typedef int (*adal__common_fn)(const void *data, uint64_t hash);
+
+/* The query side of adal__align, built once per report: its fingerprints sorted by (hash,
+ * pos) and a hash table from a hash to its first index there. */
+typedef struct adal__qfp {
+    adal_fp *f;
+    size_t n;
+    uint32_t *tab; /* power-of-two size, UINT32_MAX = empty */
+    size_t mask;
+} adal__qfp;
+
+int adal__qfp_build(adal__qfp *out, adal_ctx *ctx, const adal_fp *f, size_t n);
+void adal__qfp_free(adal__qfp *q);
+/* Align query q (its fingerprints indexed in qf) against source s (fingerprints sf, in any
+ * order): seeds →
+ * chains → verified token spans, not yet filtered by length/letters/similarity, sorted by
+ * qtok. *out is an adal__malloc'd array. */
+int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf, const adal_doc *s,
+                const adal_fp *sf, size_t nsf, adal__common_fn common, const void *common_data,
+                adal__span **out, size_t *nout);
+
+/* ---- score.c */
+/* adal_report_add_source with a filter of common hashes (used by the reference set). */
+int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
+                            adal__common_fn common, const void *common_data);
+
+#endif

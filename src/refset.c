@@ -1,0 +1,307 @@
+/* refset.c — the in-memory reference set behind `check --against`, `compare --all` and the
+ * batch's cross-check: documents with an inverted fingerprint index (hash → postings of
+ * (document, position)) and the document frequency of every hash. A query gathers the
+ * postings of its non-common fingerprints, ranks the documents by shared fingerprints
+ * (design-notes §5.4) and aligns the best of them (match.c) into a report (score.c).
+ * Adding mutates; checking only reads, so after the last add many threads may check at once.
+ */
+#include "match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A source needs this many shared non-common fingerprints to be aligned. One is enough: a
+ * copied run of 8 tokens (the shortest passage kept) is only guaranteed one shared
+ * fingerprint, and `compare A B` would find it; on the bench, requiring 2 halved the
+ * all-pairs matches found, for a saving of about 1 ms per check. Candidates are ranked by
+ * shared count, so the max_sources cap keeps the strongest. */
+#define MIN_SHARED 1
+/* Common-fingerprint cut-off (design-notes §5.3): a hash in more than max(COMMON_MIN,
+ * ndocs / COMMON_DIV) documents is boilerplate of the set (assignment wording, title-page
+ * formulas), not evidence; it is not used to find or seed sources, though a passage found
+ * from other seeds may run through it. The floor keeps a source that 20–50 students copied
+ * from still findable in a small cohort. */
+#define COMMON_MIN 50
+#define COMMON_DIV 10
+/* Caps: documents and postings (uint32 indexes). */
+#define MAX_DOCS (1u << 24)
+#define MAX_POSTINGS 0xFFFFFFF0u
+
+#define NIL UINT32_MAX
+
+typedef struct slot {
+    uint64_t hash;
+    uint32_t head; /* newest posting, NIL when the slot is empty */
+    uint32_t df;   /* documents containing the hash */
+} slot;
+
+typedef struct posting {
+    uint32_t doc, pos, next;
+} posting;
+
+struct adal_refset {
+    adal_doc **docs;
+    char **ids;
+    size_t n, cap, ids_cap;
+    slot *tab;
+    size_t tab_cap, used; /* tab_cap is a power of two */
+    posting *post;
+    size_t npost, post_cap;
+};
+
+static inline size_t slot_of(uint64_t h, size_t mask)
+{
+    /* fingerprint hashes are already uniform (XXH3); fold the high bits in anyway */
+    return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+static const slot *find(const adal_refset *rs, uint64_t h)
+{
+    if (!rs->tab_cap)
+        return NULL;
+    size_t mask = rs->tab_cap - 1;
+    for (size_t i = slot_of(h, mask);; i = (i + 1) & mask) {
+        const slot *s = &rs->tab[i];
+        if (s->head == NIL)
+            return NULL;
+        if (s->hash == h)
+            return s;
+    }
+}
+
+static int rehash(adal_refset *rs, size_t ncap)
+{
+    slot *t = adal__malloc(ncap * sizeof *t);
+    if (!t)
+        return ADAL_ENOMEM;
+    for (size_t i = 0; i < ncap; i++)
+        t[i].head = NIL;
+    size_t mask = ncap - 1;
+    for (size_t i = 0; i < rs->tab_cap; i++) {
+        if (rs->tab[i].head == NIL)
+            continue;
+        size_t j = slot_of(rs->tab[i].hash, mask);
+        while (t[j].head != NIL)
+            j = (j + 1) & mask;
+        t[j] = rs->tab[i];
+    }
+    adal__free(rs->tab);
+    rs->tab = t;
+    rs->tab_cap = ncap;
+    return ADAL_OK;
+}
+
+int adal_refset_new(adal_refset **out, adal_ctx *ctx)
+{
+    *out = adal__calloc(1, sizeof **out);
+    if (!*out)
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    return ADAL_OK;
+}
+
+void adal_refset_free(adal_refset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->n; i++) {
+        adal_doc_free(rs->docs[i]);
+        adal__free(rs->ids[i]);
+    }
+    adal__free(rs->docs);
+    adal__free(rs->ids);
+    adal__free(rs->tab);
+    adal__free(rs->post);
+    adal__free(rs);
+}
+
+int adal_refset_add(adal_refset *rs, adal_ctx *ctx, adal_doc *doc, const char *id)
+{
+    char *idc = NULL;
+    int rc;
+    adal__err_clear(ctx);
+    if (rs->n >= MAX_DOCS) {
+        rc = adal__err(ctx, ADAL_ELIMIT, "reference set holds %u documents already", MAX_DOCS);
+        goto fail;
+    }
+    rc = adal_doc_fingerprint(doc, ctx);
+    if (rc)
+        goto fail;
+    if (rs->npost + doc->nfps > MAX_POSTINGS) {
+        rc = adal__err(ctx, ADAL_ELIMIT, "reference set index is full");
+        goto fail;
+    }
+    idc = adal__strdup(id ? id : (doc->name ? doc->name : ""));
+    if (!idc || adal__grow((void **)&rs->docs, &rs->cap, rs->n + 1, sizeof *rs->docs))
+        goto nomem;
+    if (rs->ids_cap < rs->cap) {
+        char **ids = adal__realloc(rs->ids, rs->cap * sizeof *ids);
+        if (!ids)
+            goto nomem;
+        rs->ids = ids;
+        rs->ids_cap = rs->cap;
+    }
+    if (adal__grow((void **)&rs->post, &rs->post_cap, rs->npost + doc->nfps, sizeof *rs->post))
+        goto nomem;
+    /* table at most half full, so probes stay short */
+    while ((rs->used + doc->nfps) * 2 > rs->tab_cap)
+        if (rehash(rs, rs->tab_cap ? rs->tab_cap * 2 : 1024))
+            goto nomem;
+    uint32_t d = (uint32_t)rs->n;
+    size_t mask = rs->tab_cap - 1;
+    for (size_t k = 0; k < doc->nfps; k++) {
+        uint64_t h = doc->fps[k].hash;
+        size_t i = slot_of(h, mask);
+        while (rs->tab[i].head != NIL && rs->tab[i].hash != h)
+            i = (i + 1) & mask;
+        slot *s = &rs->tab[i];
+        if (s->head == NIL) {
+            s->hash = h;
+            s->df = 0;
+            rs->used++;
+        }
+        /* this document's postings are prepended one after another, so the list head
+         * tells whether the document was already counted in df */
+        if (s->head == NIL || rs->post[s->head].doc != d)
+            s->df++;
+        rs->post[rs->npost] = (posting){d, doc->fps[k].pos, s->head};
+        s->head = (uint32_t)rs->npost++;
+    }
+    rs->docs[rs->n] = doc;
+    rs->ids[rs->n] = idc;
+    rs->n++;
+    return ADAL_OK;
+nomem:
+    rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
+fail:
+    adal__free(idc);
+    adal_doc_free(doc);
+    return rc;
+}
+
+size_t adal_refset_count(const adal_refset *rs)
+{
+    return rs->n;
+}
+
+const adal_doc *adal_refset_doc(const adal_refset *rs, size_t i)
+{
+    return i < rs->n ? rs->docs[i] : NULL;
+}
+
+const char *adal_refset_id(const adal_refset *rs, size_t i)
+{
+    return i < rs->n ? rs->ids[i] : NULL;
+}
+
+static uint32_t common_cutoff(const adal_refset *rs)
+{
+    size_t c = rs->n / COMMON_DIV;
+    return (uint32_t)(c > COMMON_MIN ? c : COMMON_MIN);
+}
+
+static int is_common(const void *data, uint64_t h)
+{
+    const adal_refset *rs = data;
+    const slot *s = find(rs, h);
+    return s && s->df > common_cutoff(rs);
+}
+
+typedef struct cand {
+    uint32_t doc, count;
+} cand;
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
+                      const adal_check_opts *opts, const size_t *skip, size_t n_skip)
+{
+    adal_report *r = NULL;
+    uint32_t *count = NULL;
+    uint64_t *hs = NULL;
+    cand *cd = NULL;
+    size_t ncd = 0;
+    int rc;
+    *out = NULL;
+    rc = adal_report_new(&r, ctx, query, opts);
+    if (rc)
+        goto out;
+    size_t max_src = opts && opts->max_sources ? opts->max_sources : 50;
+    uint32_t cut = common_cutoff(rs);
+    count = adal__calloc(rs->n + 1, sizeof *count);
+    hs = adal__malloc((query->nfps + 1) * sizeof *hs);
+    cd = adal__malloc((rs->n + 1) * sizeof *cd);
+    if (!count || !hs || !cd) {
+        rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* distinct query hashes; each counts once per document that holds it */
+    for (size_t k = 0; k < query->nfps; k++)
+        hs[k] = query->fps[k].hash;
+    qsort(hs, query->nfps, sizeof *hs, u64_cmp);
+    for (size_t k = 0; k < query->nfps; k++) {
+        if (k && hs[k] == hs[k - 1])
+            continue;
+        const slot *s = find(rs, hs[k]);
+        if (!s || s->df > cut)
+            continue;
+        uint32_t last = NIL;
+        for (uint32_t p = s->head; p != NIL; p = rs->post[p].next) {
+            uint32_t d = rs->post[p].doc;
+            if (d == last)
+                continue;
+            last = d;
+            if (count[d]++ == 0)
+                cd[ncd++] = (cand){d, 0};
+        }
+    }
+    for (size_t k = 0; k < n_skip; k++)
+        if (skip[k] < rs->n)
+            count[skip[k]] = 0;
+    size_t w = 0;
+    for (size_t k = 0; k < ncd; k++)
+        if (count[cd[k].doc] >= MIN_SHARED)
+            cd[w++] = (cand){cd[k].doc, count[cd[k].doc]};
+    ncd = w;
+    if (ncd)
+        qsort(cd, ncd, sizeof *cd, cand_cmp);
+    if (ncd > max_src)
+        ncd = max_src;
+    for (size_t k = 0; k < ncd && rc == ADAL_OK; k++)
+        rc =
+            adal__report_add_source(r, ctx, rs->docs[cd[k].doc], rs->ids[cd[k].doc], is_common, rs);
+    if (rc == ADAL_OK)
+        rc = adal_report_finish(r, ctx);
+    if (rc == ADAL_OK) {
+        *out = r;
+        r = NULL;
+    }
+out:
+    adal_report_free(r);
+    adal__free(count);
+    adal__free(hs);
+    adal__free(cd);
+    return rc;
+}
+
+int adal_refset_check_doc(adal_report **out, adal_ctx *ctx, const adal_refset *rs, size_t i,
+                          const adal_check_opts *opts)
+{
+    *out = NULL;
+    if (i >= rs->n)
+        return adal__err(ctx, ADAL_EINVAL, "no document %zu in the reference set", i);
+    /* the document is fingerprinted already (by adal_refset_add), so the report does not
+     * write to it: checking stays read-only and thread-safe */
+    return adal_refset_check(out, ctx, rs, rs->docs[i], opts, &i, 1);
+}
