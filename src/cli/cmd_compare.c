@@ -193,10 +193,9 @@ static void *all_worker(void *arg)
         if (i >= p->nrefs)
             break;
         adal_report *r = NULL;
-        /* The query is the set's own document: already fingerprinted, so checking it only
-         * reads it, and several threads may do so at once (adal.h: the set is read-only). */
-        adal_doc *q = (adal_doc *)adal_refset_doc(p->rs, i);
-        int rc = adal_refset_check(&r, ctx, p->rs, q, p->co, &i, 1);
+        /* the set's own document i against all the others: read-only, so threads share the
+         * set (adal.h) */
+        int rc = adal_refset_check_doc(&r, ctx, p->rs, i, p->co);
         if (rc != ADAL_OK) {
             pthread_mutex_lock(&p->mu);
             cli_error(p->paths[p->file_of[i]], "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
