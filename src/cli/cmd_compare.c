@@ -25,7 +25,7 @@ static void compare_usage(FILE *f)
           f);
 }
 
-static const char *const valued[] = {"--format",   "--lang",  "--jobs", "--output",
+static const char *const valued[] = {"--format",   "--lang",  "--jobs",     "--output",
                                      "--encoding", "--width", "--template", NULL};
 
 /* ---- compare A B */
