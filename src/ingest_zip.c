@@ -41,7 +41,7 @@ int adal__zip_open(adal__zip **out, adal_ctx *ctx, const uint8_t *data, size_t l
         zip_error_fini(&ze);
         return rc;
     }
-    zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    zip_t *za = zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!za) {
         zip_source_free(src);
         int rc = zip_failure(ctx, &ze, "corrupt archive");
