@@ -20,7 +20,7 @@
 
 static void check_usage(FILE *f)
 {
-    fputs("usage: adal check FILE... [--against PATH]... [--template FILE]\n"
+    fputs("usage: adal check FILE|DIR... [--against PATH]... [--template FILE]\n"
           "                  [--format text|json|csv] [-o OUT] [--min-originality N]\n"
           "                  [--count-headers] [--encoding ENC] [--lang en|kk|ru]\n"
           "                  [--no-snippets] [--width COLUMNS] [--jobs N]\n"
@@ -86,6 +86,26 @@ bool cli_opt_missing(const char *a, const char *const *names)
     return false;
 }
 
+/* Append one path to a list (not sorted: check reports FILEs in command-line order). */
+static int push_input(cli_files *fl, const char *path)
+{
+    if (fl->n == fl->cap) {
+        size_t cap = fl->cap ? fl->cap * 2 : 16;
+        char **v = realloc(fl->v, cap * sizeof *v);
+        if (!v)
+            goto oom;
+        fl->v = v;
+        fl->cap = cap;
+    }
+    if (!(fl->v[fl->n] = strdup(path)))
+        goto oom;
+    fl->n++;
+    return 0;
+oom:
+    cli_error(NULL, "out of memory");
+    return -1;
+}
+
 typedef struct fid {
     dev_t dev;
     ino_t ino;
@@ -114,7 +134,7 @@ int cmd_check(int argc, char **argv)
     adal_load_opts lo = ADAL_LOAD_OPTS_INIT;
     double min_orig = DEFAULT_MIN_ORIGINALITY;
     unsigned jobs = cli_ncpu();
-    cli_files refs = {0};
+    cli_files refs = {0}, inputs = {0};
     cli_loaded loaded = {0};
     char **files = calloc((size_t)argc + 1, sizeof *files);
     size_t nfiles = 0, nref = 0;
@@ -251,8 +271,27 @@ int cmd_check(int argc, char **argv)
         cli_error(out_path, "%s", adal_errmsg(ctx));
         goto done;
     }
+    /* FILE arguments in order; a folder stands for its documents (sorted, recursive) */
     for (size_t i = 0; i < nfiles; i++) {
-        const char *path = files[i];
+        struct stat st_arg;
+        if (stat(files[i], &st_arg) == 0 && S_ISDIR(st_arg.st_mode)) {
+            cli_files sub = {0};
+            if (cli_files_add(&sub, files[i]) != 0) {
+                cli_files_free(&sub);
+                goto done;
+            }
+            cli_files_sort(&sub);
+            for (size_t k = 0; k < sub.n; k++)
+                if (push_input(&inputs, sub.v[k]) != 0) {
+                    cli_files_free(&sub);
+                    goto done;
+                }
+            cli_files_free(&sub);
+        } else if (push_input(&inputs, files[i]) != 0)
+            goto done;
+    }
+    for (size_t i = 0; i < inputs.n; i++) {
+        const char *path = inputs.v[i];
         adal_doc *doc = NULL;
         adal_report *r = NULL;
         size_t skip[16], nskip = 0;
@@ -305,6 +344,7 @@ done:
     adal_doc_free(tmpl);
     cli_loaded_free(&loaded);
     cli_files_free(&refs);
+    cli_files_free(&inputs);
     free(ref_ids);
     free(ref_file);
     free(files);
