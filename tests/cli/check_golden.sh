@@ -4,4 +4,4 @@
 . "$ROOT/tests/cli/lib/check.sh"
 need_engine
 ls "$ROOT"/tests/golden/*.csv >/dev/null 2>&1 || { echo "no golden files yet (make golden-update)"; exit 77; }
-"$ROOT/tests/golden/run.sh" check
+ADAL=$ADAL_BIN "$ROOT/tests/golden/run.sh" check

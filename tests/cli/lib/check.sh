@@ -1,6 +1,9 @@
 # lib/check.sh — sourced by tests/cli/check_*.sh: paths, a scratch folder, and the skip rule
 # for builds whose engine or normaliser is still a placeholder.
 set -u
+# `make valgrind` runs the program under valgrind too (tests/run.sh sets ADAL_WRAP)
+ADAL_BIN=$ADAL
+[ -n "${ADAL_WRAP:-}" ] && ADAL="$ADAL_WRAP $ADAL"
 T="$ROOT/tests/data/texts"
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT/tests/data/texts"
