@@ -174,3 +174,11 @@ $(B)/check_bench: bench/check_bench.c tests/unit/tok_helper.c $(B)/libadal.a
 	    $(B)/libadal.a $(ALL_LDFLAGS) $(PKG_LIBS)
 bench: $(B)/check_bench
 # ---- end engine ----
+
+# ---- cli (report writers, check, compare, grade) ------------------------------------------
+## golden-update: rewrite tests/golden/ from the current build (review the diff, then commit)
+golden-update: golden-update-cli
+golden-update-cli: $(B)/adal
+	$(Q)ADAL=$(B)/adal tests/golden/run.sh update
+.PHONY: golden-update-cli
+# ---- end cli ------------------------------------------------------------------------------

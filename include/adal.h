@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -373,7 +374,65 @@ int adal_refset_check_doc(adal_report **out, adal_ctx *ctx, const adal_refset *r
 /* ---------------------------------------------------------------------------------------
  * Report writers (report_*.c): text, JSON, CSV, HTML from one report model.
  * ------------------------------------------------------------------------------------- */
-/* (section owned by the report writers) */
+/* One report model, several writers: text for a terminal, JSON (schema in docs/FORMATS.md,
+ * `format_version` below), CSV (one row per essay, for a spreadsheet). An HTML writer adds
+ * ADAL_OUT_HTML at the end of the enum and reads the same accessors. Output is deterministic:
+ * no timestamps, fixed number formatting, sources in the report's order. Student text is
+ * written safely everywhere: control characters (but \n and \t) and bidi controls become
+ * a visible ‹U+XXXX› in text output and are escaped in JSON and CSV, so nothing a student
+ * wrote can reorder, hide or inject output (or start a spreadsheet formula). */
+#define ADAL_REPORT_FORMAT_VERSION 1
+
+typedef enum adal_output {
+    ADAL_OUT_TEXT = 0, /* readable in a terminal */
+    ADAL_OUT_JSON,     /* one object per essay on one line (JSON Lines) */
+    ADAL_OUT_CSV,      /* RFC 4180 rows: adal_report_write_header() first */
+} adal_output;
+
+typedef enum adal_lang {
+    ADAL_LANG_EN = 0,
+    ADAL_LANG_KK,
+    ADAL_LANG_RU,
+} adal_lang;
+
+typedef struct adal_write_opts {
+    unsigned version;             /* ADAL_WRITE_OPTS_VERSION */
+    adal_lang lang;               /* labels of the text output (JSON keys never change) */
+    char csv_sep;                 /* CSV separator: ',' (default) or ';' for spreadsheets in
+                                     locales with a decimal comma */
+    int snippets;                 /* include the matched text of both sides (default 1) */
+    unsigned width;               /* text output: terminal columns for the side-by-side view,
+                                     40..400 (default 100) */
+    unsigned max_snippet;         /* text output: characters quoted per side and passage,
+                                     0 = whole passage (default 400) */
+    const adal_policy *policy;    /* the policy the report was checked with, to name the band
+                                     metric and its rubric row; NULL = adal_policy_default */
+    const char *file;             /* name to print for the essay; NULL = adal_doc_name() */
+} adal_write_opts;
+
+#define ADAL_WRITE_OPTS_VERSION 1
+#define ADAL_WRITE_OPTS_INIT {ADAL_WRITE_OPTS_VERSION, ADAL_LANG_EN, ',', 1, 100, 400, NULL, NULL}
+
+/* Write one finished report in the given format to f. opts may be NULL. Returns ADAL_OK,
+ * ADAL_EINVAL (unknown format, unfinished report), ADAL_ENOMEM or ADAL_EIO (write error). */
+int adal_report_write(const adal_report *r, adal_ctx *ctx, adal_output fmt, FILE *f,
+                      const adal_write_opts *opts);
+/* What goes before the first record: the CSV header line; nothing for text and JSON. */
+int adal_report_write_header(adal_ctx *ctx, adal_output fmt, FILE *f,
+                             const adal_write_opts *opts);
+/* A record for a file that could not be checked, so a batch's output lists every file:
+ * a CSV row with the `error` column set, a JSON object with `error`, nothing for text (the
+ * error goes to stderr there). err is the adal_err, msg its one-line detail. */
+int adal_report_write_error(adal_ctx *ctx, adal_output fmt, FILE *f, const char *file, int err,
+                            const char *msg, const adal_write_opts *opts);
+/* Write UTF-8 text for a terminal: control characters (but \n and \t), C1 controls and
+ * bidi controls (U+061C, U+200E/F, U+202A–E, U+2066–9) are shown as ‹U+XXXX›, invalid
+ * UTF-8 as U+FFFD. Returns ADAL_OK or ADAL_EIO. */
+int adal_write_safe(FILE *f, const char *s, size_t n);
+/* One CSV cell, RFC 4180: quoted when it holds the separator, a quote, CR or LF (quotes
+ * doubled); a cell that starts with = + - @ (or tab/CR) gets a leading ' so a spreadsheet
+ * does not run it as a formula (OWASP CSV injection). Returns ADAL_OK or ADAL_EIO. */
+int adal_write_csv_cell(FILE *f, const char *s, size_t n, char sep);
 
 /* ---------------------------------------------------------------------------------------
  * Corpus store (store_*.c): the persistent reference corpus.

@@ -33,6 +33,11 @@ bool adal__zip_has(const adal__zip *z, const char *name);
  * (no such part). */
 int adal__zip_read(adal__zip *z, const char *name, char **out, size_t *len);
 
+/* A content key for a part without inflating it: XXH3-128 of its compressed bytes, seeded
+ * with its declared size and CRC. Lets a reader reuse what it parsed from an identical part
+ * of an earlier document (the same template's styles.xml across a course). */
+int adal__zip_part_key(adal__zip *z, const char *name, uint64_t key[2]);
+
 /* Secure SAX2 parse of one XML part (design notes §3): no entities, no network, a deny-all
  * external loader, any DOCTYPE refused (ADAL_EDOCTYPE), malformed XML → ADAL_EXML naming
  * `part`. `sax` holds the caller's element/character callbacks; this fills in the rest. */

@@ -554,6 +554,7 @@ typedef struct wstate {
     int alt[MAX_ALT];             /* per open mc:AlternateContent: a Choice was taken */
     int nalt;
     style *cur_style; /* styles.xml: the w:style being read */
+    bool styles_cached; /* styles/order belong to ctx->docx_cache, not to this state */
 } wstate;
 
 static void fail(wstate *st, int rc)
@@ -1314,11 +1315,85 @@ static int read_diagram(wstate *st, adal__zip *z, const char *name)
     return rc;
 }
 
+/* The style table of the last styles.xml parsed on this context. Essays of one course are
+ * mostly written from one template, whose styles.xml is often many times the size of the
+ * essay's own text (python-docx's: 349 KB, 164 styles): reusing the resolved table skips
+ * inflating and parsing it. The key is XXH3-128 of the compressed bytes with the declared
+ * size and CRC, not the CRC alone, which a crafted file could match to borrow a benign
+ * template's table and hide its own invisible style. */
+struct adal__docx_cache {
+    uint64_t key[2];
+    style *styles;
+    size_t nstyles;
+    size_t *order;
+    rprops dd;
+    int default_pstyle;
+};
+
+static void styles_free(style *styles, size_t n, size_t *order)
+{
+    for (size_t i = 0; i < n; i++) {
+        adal__free(styles[i].id);
+        adal__free(styles[i].based);
+    }
+    adal__free(styles);
+    adal__free(order);
+}
+
+void adal__docx_cache_free(struct adal__docx_cache *c)
+{
+    if (!c)
+        return;
+    styles_free(c->styles, c->nstyles, c->order);
+    adal__free(c);
+}
+
+static bool styles_from_cache(wstate *st, const uint64_t key[2])
+{
+    struct adal__docx_cache *c = st->ctx->docx_cache;
+    if (!c || c->key[0] != key[0] || c->key[1] != key[1])
+        return false;
+    st->styles = c->styles;
+    st->nstyles = c->nstyles;
+    st->order = c->order;
+    st->dd = c->dd;
+    st->default_pstyle = c->default_pstyle;
+    st->styles_cached = true;
+    return true;
+}
+
+/* Hand a freshly parsed table to the cache (the state then borrows it). Without memory for
+ * the cache the state keeps its own table: caching is an optimisation, never an error. */
+static void styles_to_cache(wstate *st, const uint64_t key[2])
+{
+    struct adal__docx_cache *c = st->ctx->docx_cache;
+    if (!c) {
+        c = adal__calloc(1, sizeof *c);
+        if (!c)
+            return;
+        st->ctx->docx_cache = c;
+    }
+    styles_free(c->styles, c->nstyles, c->order);
+    c->key[0] = key[0];
+    c->key[1] = key[1];
+    c->styles = st->styles;
+    c->nstyles = st->nstyles;
+    c->order = st->order;
+    c->dd = st->dd;
+    c->default_pstyle = st->default_pstyle;
+    st->styles_cached = true;
+}
+
 static int read_styles(wstate *st, adal__zip *z, const char *name)
 {
     char *data = NULL;
     size_t len = 0;
+    uint64_t key[2];
     if (!adal__zip_has(z, name))
+        return ADAL_OK;
+    bool keyed = adal__zip_part_key(z, name, key) == ADAL_OK;
+    adal__err_clear(st->ctx);
+    if (keyed && styles_from_cache(st, key))
         return ADAL_OK;
     int rc = adal__zip_read(z, name, &data, &len);
     if (rc == ADAL_OK) {
@@ -1337,6 +1412,8 @@ static int read_styles(wstate *st, adal__zip *z, const char *name)
     adal__free(data);
     if (rc == ADAL_OK)
         rc = styles_finish(st);
+    if (rc == ADAL_OK && keyed)
+        styles_to_cache(st, key);
     return rc;
 }
 
@@ -1413,12 +1490,8 @@ out:
     adal__builder_free(&st->b);
     for (int i = 0; i < ADAL_PE_MAX_NEST; i++)
         adal__buf_free(&st->lv[i].run);
-    for (size_t i = 0; i < st->nstyles; i++) {
-        adal__free(st->styles[i].id);
-        adal__free(st->styles[i].based);
-    }
-    adal__free(st->styles);
-    adal__free(st->order);
+    if (!st->styles_cached)
+        styles_free(st->styles, st->nstyles, st->order);
     adal__free(st);
     return rc;
 }

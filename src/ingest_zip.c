@@ -7,6 +7,8 @@
 
 #include <string.h>
 #include <strings.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
+#include <xxhash.h>
 #include <zip.h>
 
 struct adal__zip {
@@ -41,7 +43,7 @@ int adal__zip_open(adal__zip **out, adal_ctx *ctx, const uint8_t *data, size_t l
         zip_error_fini(&ze);
         return rc;
     }
-    zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    zip_t *za = zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!za) {
         zip_source_free(src);
         int rc = zip_failure(ctx, &ze, "corrupt archive");
@@ -165,4 +167,48 @@ int adal__zip_read(adal__zip *z, const char *name, char **out, size_t *len)
     *out = buf;
     *len = got;
     return ADAL_OK;
+}
+
+int adal__zip_part_key(adal__zip *z, const char *name, uint64_t key[2])
+{
+    adal_ctx *ctx = z->ctx;
+    zip_int64_t idx = locate(z, name);
+    if (idx < 0)
+        return adal__err(ctx, ADAL_ENOTDOC, "part %s is missing", name);
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) != 0)
+        return zip_failure(ctx, zip_get_error(z->za), name);
+    if (!(st.valid & ZIP_STAT_COMP_SIZE) || st.comp_size > ADAL_ZIP_MAX_PART)
+        return adal__err(ctx, ADAL_ELIMIT, "part %s is too large", name);
+    zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)idx, ZIP_FL_COMPRESSED);
+    if (!zf)
+        return zip_failure(ctx, zip_get_error(z->za), name);
+    XXH3_state_t hs;
+    XXH3_128bits_reset_withSeed(&hs, (st.size << 32) ^ st.crc ^ ((uint64_t)st.comp_method << 60));
+    char chunk[16384];
+    int rc = ADAL_OK;
+    uint64_t got = 0;
+    for (;;) {
+        zip_int64_t r = zip_fread(zf, chunk, sizeof chunk);
+        if (r < 0) {
+            rc = zip_failure(ctx, zip_file_get_error(zf), name);
+            break;
+        }
+        if (r == 0)
+            break;
+        got += (uint64_t)r;
+        if (got > st.comp_size) {
+            rc = adal__err(ctx, ADAL_ECORRUPT, "part %s is longer than declared", name);
+            break;
+        }
+        XXH3_128bits_update(&hs, chunk, (size_t)r);
+    }
+    zip_fclose(zf);
+    if (rc == ADAL_OK) {
+        XXH128_hash_t h = XXH3_128bits_digest(&hs);
+        key[0] = h.low64;
+        key[1] = h.high64;
+    }
+    return rc;
 }

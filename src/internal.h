@@ -22,11 +22,13 @@
 #define ADAL_ERRMSG_MAX 512
 
 struct adal__norm; /* norm_*.c: ICU handles, transliterators, stemmers (lazy, per context) */
+struct adal__docx_cache; /* ingest_docx.c: the last styles.xml parsed, by content key */
 
 struct adal_ctx {
     int err;
     char msg[ADAL_ERRMSG_MAX];
     struct adal__norm *norm;
+    struct adal__docx_cache *docx_cache;
 };
 
 /* Set the context's error and its one-line detail together; returns `code`, so every
@@ -146,5 +148,7 @@ int adal__ingest(adal_doc **out, adal_ctx *ctx, const uint8_t *data, size_t len,
                  const char *name, const adal_load_opts *opts);
 /* norm_*.c: release the per-context normalisation state. */
 void adal__norm_free(struct adal__norm *n);
+/* ingest_docx.c: release the per-context style cache. */
+void adal__docx_cache_free(struct adal__docx_cache *c);
 
 #endif /* ADAL_INTERNAL_H */

@@ -96,6 +96,7 @@ void adal_ctx_free(adal_ctx *ctx)
     if (!ctx)
         return;
     adal__norm_free(ctx->norm);
+    adal__docx_cache_free(ctx->docx_cache);
     adal__free(ctx);
 }
 

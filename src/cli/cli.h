@@ -34,4 +34,44 @@ bool opt_is(const char *s, const char *shrt, const char *lng);
 /* `--name=value` or `--name value`: returns the value or NULL; advances *i. */
 const char *opt_value(int argc, char **argv, int *i, const char *lng);
 
+/* ---- input files (files.c), shared by check, compare and batch */
+typedef struct cli_files {
+    char **v; /* owned paths, sorted by strcmp (byte order) after cli_files_sort */
+    size_t n, cap;
+} cli_files;
+
+void cli_files_free(cli_files *fl);
+/* Add PATH: a file as is; a folder recursively, keeping the files that look like documents
+ * by their first bytes (ZIP, OLE2, PDF, RTF, or text without NUL bytes: DOCX/DOCM/DOTX/ODT/
+ * TXT, and the formats adal rejects with a clear message). Hidden entries (".name") and
+ * symbolic links to folders are not followed. Returns 0, or -1 after printing the error. */
+int cli_files_add(cli_files *fl, const char *path);
+/* Sort and drop duplicates. */
+void cli_files_sort(cli_files *fl);
+
+/* Load, normalise and fingerprint files[0..n) on `jobs` threads (one adal_ctx each).
+ * docs[i] is the document or NULL; then errs[i] holds the adal_err and msgs[i] the
+ * one-line detail (owned, free()). fingerprint = 0: load and normalise only. */
+typedef struct cli_loaded {
+    adal_doc **docs;
+    int *errs;
+    char **msgs;
+    size_t n;
+} cli_loaded;
+
+int cli_load_all(cli_loaded *out, char *const *files, size_t n, unsigned jobs,
+                 const adal_load_opts *opts, bool fingerprint);
+void cli_loaded_free(cli_loaded *l); /* frees the documents still held */
+/* --format and --lang values (cmd_check.c); false after printing the error. */
+bool cli_parse_output(const char *v, adal_output *fmt, bool csv_ok);
+bool cli_parse_lang(const char *v, adal_lang *lang);
+bool cli_parse_width(const char *v, unsigned *out);
+/* Whether `a` is one of the value-taking options `names` (NULL-terminated) given last
+ * without its value (opt_value has then printed the error). */
+bool cli_opt_missing(const char *a, const char *const *names);
+/* Online cores (at least 1). */
+unsigned cli_ncpu(void);
+/* Parse --jobs N (1..1024). */
+bool cli_parse_jobs(const char *s, unsigned *out);
+
 #endif

@@ -565,3 +565,65 @@ TEST(docx_disguised_token_keys_equal_plain)
     }
     adal_ctx_free(ctx);
 }
+
+/* The per-context style cache (a course's essays share one template's styles.xml) must never
+ * change a result: every file read after others on one context gives exactly what it gives
+ * on a fresh context — text, segments and findings — in both orders, including a file whose
+ * hiding lives in its styles (disguised_rstyle, styles) right after files that share a
+ * template with it or not. */
+static char *describe(adal_doc *d)
+{
+    size_t n;
+    const char *t = adal_doc_text(d, &n);
+    size_t cap = n + 64 * (adal_doc_nsegments(d) + adal_doc_nfindings(d)) + 64, k = 0;
+    char *s = malloc(cap);
+    k += (size_t)snprintf(s + k, cap - k, "%s|", t);
+    for (size_t i = 0; i < adal_doc_nsegments(d); i++)
+        k += (size_t)snprintf(s + k, cap - k, "%u,%u,%d;", adal_doc_segment(d, i)->start,
+                              adal_doc_segment(d, i)->len, (int)adal_doc_segment(d, i)->part);
+    for (size_t i = 0; i < adal_doc_nfindings(d); i++)
+        k += (size_t)snprintf(s + k, cap - k, "%d@%u#%u;", (int)adal_doc_finding(d, i)->kind,
+                              adal_doc_finding(d, i)->start, adal_doc_finding(d, i)->count);
+    return s;
+}
+
+TEST(docx_style_cache_never_changes_results)
+{
+    static const char *files[] = {
+        "tests/data/docx/plain.docx",          "tests/data/docx/disguised_rstyle.docx",
+        "tests/data/docx/disguised_white.docx", "tests/data/docx/styles.docx",
+        "tests/data/docx/lo_tricks.docx",      "tests/data/docx/disguised_rstyle.docx",
+        "tests/data/docx/plain.docx",          "tests/data/docx/styles.docx",
+        "tests/data/docx/style_twin_hidden.docx", "tests/data/docx/style_twin_shown.docx",
+        "tests/data/docx/style_twin_hidden.docx",
+    };
+    enum { N = sizeof files / sizeof files[0] };
+    char *fresh[N] = {0};
+    for (int i = 0; i < N; i++) {
+        adal_ctx *ctx = NULL;
+        adal_doc *d = NULL;
+        adal_ctx_new(&ctx);
+        CHECK_EQ_INT(adal_doc_load(&d, ctx, files[i], NULL), ADAL_OK);
+        fresh[i] = d ? describe(d) : NULL;
+        adal_doc_free(d);
+        adal_ctx_free(ctx);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        adal_ctx *ctx = NULL;
+        adal_ctx_new(&ctx);
+        for (int j = 0; j < N; j++) {
+            int i = pass ? N - 1 - j : j;
+            adal_doc *d = NULL;
+            CHECK_EQ_INT(adal_doc_load(&d, ctx, files[i], NULL), ADAL_OK);
+            if (d && fresh[i]) {
+                char *now = describe(d);
+                CHECK_EQ_STR(now, fresh[i]);
+                free(now);
+            }
+            adal_doc_free(d);
+        }
+        adal_ctx_free(ctx);
+    }
+    for (int i = 0; i < N; i++)
+        free(fresh[i]);
+}

@@ -473,6 +473,27 @@ def libreoffice():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def style_twins():
+    """Two packages with the same document.xml and different styles.xml: in one the
+    character style "Note" is hidden, in the other it is plain. A reader that reused one
+    file's style table for the other (a wrong style cache) would get one of them wrong."""
+    body = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<w:document xmlns:w="{W}"><w:body><w:p>'
+            f'<w:r><w:t xml:space="preserve">{esc(KZ[:120])} </w:t></w:r>'
+            f'<w:r><w:rPr><w:rStyle w:val="Note"/></w:rPr><w:t>{JUNK}</w:t></w:r>'
+            f'<w:r><w:t xml:space="preserve"> {esc(KZ[120:240])}</w:t></w:r>'
+            f'</w:p></w:body></w:document>')
+    for name, rpr in (("style_twin_hidden.docx", "<w:rPr><w:vanish/></w:rPr>"),
+                      ("style_twin_shown.docx", "")):
+        styles = STYLES.replace("</w:styles>", '<w:style w:type="character" w:styleId="Note">'
+                                f'<w:name w:val="Note"/>{rpr}</w:style></w:styles>')
+        parts = [("[Content_Types].xml", CT), ("_rels/.rels", RELS),
+                 ("word/_rels/document.xml.rels", DOC_RELS), ("word/styles.xml", styles),
+                 ("word/document.xml", body)]
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(zip_bytes(parts))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     plain()
@@ -485,6 +506,7 @@ def main():
     table_and_spacing()
     hostile()
     libreoffice()
+    style_twins()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,424 @@
+/* report_text.c — the text writer: a report a grader reads in a terminal. The three shares
+ * (original / borrowed / cited), the band with its rubric row, the borderline note, every
+ * source with its passages quoted side by side (essay | source), the evasion summary and the
+ * warnings. Labels in Kazakh, Russian or English; every byte of student text goes through
+ * the same neutralisation as adal_write_safe() (no control or bidi character reaches the
+ * terminal).
+ */
+#include "report.h"
+
+#include <string.h>
+
+enum {
+    L_ORIGINALITY,
+    L_BORROWED,
+    L_CITED,
+    L_COUNTABLE,
+    L_BAND,
+    L_BORDERLINE,
+    L_BORDERLINE2,
+    L_EXCLUDED,
+    L_CHARS,
+    L_SOURCES,
+    L_NONE,
+    L_ATTRIBUTED,
+    L_PASSAGES,
+    L_ESSAY,
+    L_SOURCE,
+    L_SIMILARITY,
+    L_CITED_MARK,
+    L_EVASION,
+    L_SUSPICIOUS,
+    L_WARNINGS,
+    L_NOTE,
+    L_MORE,
+    L_METRIC,
+    L__COUNT
+};
+
+/* [lang][label]; order of adal_lang: en, kk, ru */
+static const char *const labels[3][L__COUNT] = {
+    {
+        "Originality",
+        "Borrowed",
+        "Cited",
+        "countable characters",
+        "Band",
+        "Borderline: within",
+        "points of a cut-off, or resting on heuristic exclusions; the teacher decides.",
+        "Excluded",
+        "characters",
+        "Sources",
+        "none",
+        "attributed",
+        "passages",
+        "essay",
+        "source",
+        "similarity",
+        "cited",
+        "Evasion",
+        "SUSPICIOUS",
+        "Warnings",
+        "A score is evidence for a human decision, not a verdict.",
+        "more",
+        "100 \xE2\x88\x92 borrowed",
+    },
+    {
+        "Түпнұсқалық",
+        "Алынған",
+        "Дәйексөз",
+        "есептелетін таңба",
+        "Баға диапазоны",
+        "Шекаралық нәтиже: шекіден",
+        "ұпай аралығында немесе эвристикалық алып тастауларға негізделген; шешімді оқытушы "
+        "қабылдайды.",
+        "Алынып тасталды",
+        "таңба",
+        "Дереккөздер",
+        "жоқ",
+        "тиесілі",
+        "үзінді",
+        "жұмыс",
+        "дереккөз",
+        "ұқсастық",
+        "дәйексөз",
+        "Жасыру әдістері",
+        "КҮДІКТІ",
+        "Ескертулер",
+        "Пайыз — оқытушының шешіміне негіз, үкім емес.",
+        "тағы",
+        "100 \xE2\x88\x92 алынған",
+    },
+    {
+        "Оригинальность",
+        "Заимствования",
+        "Цитирования",
+        "учитываемых символов",
+        "Диапазон оценки",
+        "Пограничный результат: в пределах",
+        "пунктов от порога или зависит от эвристических исключений; решение за "
+        "преподавателем.",
+        "Исключено",
+        "символов",
+        "Источники",
+        "нет",
+        "с учётом пересечений",
+        "фрагменты",
+        "работа",
+        "источник",
+        "сходство",
+        "цитата",
+        "Попытки обхода",
+        "ПОДОЗРИТЕЛЬНО",
+        "Предупреждения",
+        "Процент — основание для решения преподавателя, а не приговор.",
+        "ещё",
+        "100 \xE2\x88\x92 заимствования",
+    },
+};
+
+#define MAX_FINDINGS_SHOWN 40
+
+typedef struct tw {
+    FILE *f;
+    const adal_write_opts *o;
+    const char *const *L;
+    adal__buf a, b; /* scratch: the two sides of a passage, neutralised */
+    int err;
+} tw;
+
+static void out(tw *w, const char *fmt, ...) ADAL_PRINTF(2, 3);
+static void out(tw *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (vfprintf(w->f, fmt, ap) < 0)
+        w->err = ADAL_EIO;
+    va_end(ap);
+}
+
+static void safe(tw *w, const char *s, size_t n)
+{
+    if (adal_write_safe(w->f, s, n) != ADAL_OK)
+        w->err = ADAL_EIO;
+}
+
+static void safez(tw *w, const char *s)
+{
+    if (s)
+        safe(w, s, strlen(s));
+}
+
+static int combining(uint32_t cp)
+{
+    return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x483 && cp <= 0x489) || cp == 0x200B ||
+           cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF || cp == 0xAD;
+}
+
+/* Neutralise a passage for a fixed-width column: line breaks become " ¶ ", tabs spaces,
+ * controls and bidi controls ‹U+XXXX›, zero-width characters ‹U+XXXX› too (they would
+ * break the column arithmetic and hide splices); cut after `max` code points with " …". */
+static int prepare(adal__buf *b, const char *s, size_t n, unsigned max)
+{
+    size_t i = 0;
+    unsigned shown = 0;
+    int rc = 0;
+    b->len = 0;
+    if (b->data)
+        b->data[0] = 0;
+    while (i < n && rc == 0) {
+        if (max && shown >= max) {
+            rc = adal__buf_add(b, " \xE2\x80\xA6", 4);
+            break;
+        }
+        uint32_t cp = adal__utf8_next(s, n, &i);
+        shown++;
+        if (cp == '\n' || cp == 0x2028 || cp == 0x2029)
+            rc = adal__buf_add(b, " \xC2\xB6 ", 4);
+        else if (cp == '\t')
+            rc = adal__buf_addc(b, ' ');
+        else if ((cp < 0x20) || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x061C ||
+                 cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+                 (cp >= 0x2066 && cp <= 0x2069) || combining(cp))
+            rc = adal__buf_addf(b, "\xE2\x80\xB9U+%04X\xE2\x80\xBA", (unsigned)cp);
+        else {
+            char u[4];
+            rc = adal__buf_add(b, u, adal__utf8_put(u, cp));
+        }
+    }
+    return rc;
+}
+
+/* Next line of at most `width` columns from s[*pos..n): breaks at the last space when it
+ * can. Returns the byte length of the line and its columns in *cols. */
+static size_t next_line(const char *s, size_t n, size_t *pos, unsigned width, unsigned *cols)
+{
+    size_t start = *pos, i = start, last_space = 0;
+    unsigned c = 0, c_at_space = 0;
+    while (i < n) {
+        size_t at = i;
+        uint32_t cp = adal__utf8_next(s, n, &i);
+        if (c == width) {
+            if (last_space > start) { /* break at the space, drop it */
+                *pos = last_space + 1;
+                *cols = c_at_space;
+                return last_space - start;
+            }
+            *pos = at;
+            *cols = c;
+            return at - start;
+        }
+        if (cp == ' ') {
+            last_space = at;
+            c_at_space = c;
+        }
+        c++;
+    }
+    *pos = n;
+    *cols = c;
+    return n - start;
+}
+
+static void pad(tw *w, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (fputc(' ', w->f) == EOF)
+            w->err = ADAL_EIO;
+}
+
+/* The two prepared sides (w->a, w->b) in two columns: "essay … │ source …". */
+static void side_by_side(tw *w, const char *ha, const char *hb)
+{
+    unsigned col = (w->o->width - 7) / 2; /* 4 indent + " │ " */
+    size_t pa = 0, pb = 0;
+    unsigned ca, cb;
+    /* headers are ASCII + digits + our own labels: count code points for the padding */
+    size_t hi = 0, hn = strlen(ha);
+    unsigned hcols = 0;
+    while (hi < hn) {
+        adal__utf8_next(ha, hn, &hi);
+        hcols++;
+    }
+    out(w, "    %s", ha);
+    pad(w, hcols < col ? col - hcols : 1);
+    out(w, " \xE2\x94\x82 %s\n", hb);
+    while (pa < w->a.len || pb < w->b.len) {
+        const char *la = (w->a.data ? w->a.data : "") + pa;
+        const char *lb = (w->b.data ? w->b.data : "") + pb;
+        size_t na = pa < w->a.len ? next_line(w->a.data, w->a.len, &pa, col, &ca) : (ca = 0);
+        size_t nb = pb < w->b.len ? next_line(w->b.data, w->b.len, &pb, col, &cb) : (cb = 0);
+        out(w, "    ");
+        if (fwrite(la, 1, na, w->f) != na) /* already neutralised by prepare() */
+            w->err = ADAL_EIO;
+        pad(w, col - ca);
+        out(w, " \xE2\x94\x82 ");
+        if (fwrite(lb, 1, nb, w->f) != nb)
+            w->err = ADAL_EIO;
+        out(w, "\n");
+    }
+}
+
+static const char *band_label(const adal_band *b, adal_lang lang)
+{
+    const char *s = lang == ADAL_LANG_KK   ? b->label_kk
+                    : lang == ADAL_LANG_RU ? b->label_ru
+                                           : b->label_en;
+    return s ? s : "";
+}
+
+static void write_passages(tw *w, const adal_report *r, size_t si, const adal_source_result *src)
+{
+    const adal_doc *q = adal_report_query(r);
+    size_t np = adal_report_npassages(r);
+    unsigned k = 0;
+    for (size_t i = 0; i < np; i++) {
+        const adal_passage *p = adal_report_passage(r, i);
+        if (p->source != si)
+            continue;
+        k++;
+        out(w, "   #%u  %s %u\xE2\x80\x93%u \xE2\x86\x94 %s %u\xE2\x80\x93%u  %s %.2f%s%s%s\n", k,
+            w->L[L_ESSAY], p->qstart, p->qend, w->L[L_SOURCE], p->sstart, p->send,
+            w->L[L_SIMILARITY], p->similarity, p->cited ? "  [" : "",
+            p->cited ? w->L[L_CITED_MARK] : "", p->cited ? "]" : "");
+        if (!w->o->snippets || !src->doc)
+            continue;
+        size_t na, nb;
+        const char *ta = adal__doc_slice(q, p->qstart, p->qend, &na);
+        const char *tb = adal__doc_slice(src->doc, p->sstart, p->send, &nb);
+        if (prepare(&w->a, ta, na, w->o->max_snippet) != 0 ||
+            prepare(&w->b, tb, nb, w->o->max_snippet) != 0) {
+            w->err = ADAL_ENOMEM;
+            return;
+        }
+        side_by_side(w, w->L[L_ESSAY], w->L[L_SOURCE]);
+    }
+}
+
+/* A homoglyph word looks Cyrillic on screen: name the letters that are not, so the grader
+ * sees the trick ("пepзeнтлepім  [Latin: e p]"). */
+static void foreign_letters(tw *w, const char *s)
+{
+    uint32_t seen[8];
+    unsigned n = 0;
+    size_t i = 0, len = strlen(s);
+    while (i < len && n < 8) {
+        uint32_t cp = adal__utf8_next(s, len, &i);
+        int latin = (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+                    (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
+        int greek = cp >= 0x370 && cp <= 0x3FF;
+        if (!latin && !greek)
+            continue;
+        unsigned k = 0;
+        while (k < n && seen[k] != cp)
+            k++;
+        if (k == n)
+            seen[n++] = cp;
+    }
+    if (!n)
+        return;
+    out(w, "  [Latin/Greek:");
+    for (unsigned k = 0; k < n; k++) {
+        char u[5] = {0};
+        adal__utf8_put(u, seen[k]);
+        out(w, " %s", u);
+    }
+    out(w, "]");
+}
+
+static void write_evasion(tw *w, const adal_doc *q)
+{
+    adal_evasion_summary s;
+    adal_doc_evasion(q, &s);
+    out(w, "%s:", w->L[L_EVASION]);
+    int any = 0;
+    for (int k = 0; k < ADAL_EV__COUNT; k++)
+        if (s.count[k]) {
+            out(w, "%s %s %u (%u %s)", any ? "," : "", adal_evasion_name((adal_evasion)k),
+                s.count[k], s.chars[k], w->L[L_CHARS]);
+            any = 1;
+        }
+    if (!any)
+        out(w, " %s", w->L[L_NONE]);
+    if (s.suspicious)
+        out(w, "  [%s]", w->L[L_SUSPICIOUS]);
+    out(w, "\n");
+    size_t nf = adal_doc_nfindings(q);
+    for (size_t i = 0; i < nf && i < MAX_FINDINGS_SHOWN; i++) {
+        const adal_finding *f = adal_doc_finding(q, i);
+        out(w, "   %-12s %s \xC2\xB6%u @%u: ", adal_evasion_name(f->kind), adal_part_name(f->part),
+            f->para + 1, f->start);
+        safez(w, f->text);
+        if (f->kind == ADAL_EV_HOMOGLYPH)
+            foreign_letters(w, f->text);
+        out(w, "\n");
+    }
+    if (nf > MAX_FINDINGS_SHOWN)
+        out(w, "   \xE2\x80\xA6 %s %zu\n", w->L[L_MORE], nf - MAX_FINDINGS_SHOWN);
+}
+
+int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_write_opts *o)
+{
+    tw w = {f, o, labels[o->lang], {0}, {0}, 0};
+    adal__buf_init(&w.a, 1u << 20);
+    adal__buf_init(&w.b, 1u << 20);
+    adal_policy defpol;
+    const adal_policy *pol = o->policy;
+    if (!pol) {
+        adal_policy_default(&defpol);
+        pol = &defpol;
+    }
+    const adal_doc *q = adal_report_query(r);
+    adal_score s;
+    adal_report_score(r, &s);
+
+    out(&w, "== ");
+    safez(&w, o->file ? o->file : adal_doc_name(q));
+    out(&w, " (%s)\n", adal__format_name(adal_doc_format(q)));
+    out(&w, "%s %.1f %% | %s %.1f %% | %s %.1f %% | %u %s\n", w.L[L_ORIGINALITY],
+        adal__round1(s.originality), w.L[L_BORROWED], adal__round1(s.borrowed), w.L[L_CITED],
+        adal__round1(s.cited), s.countable, w.L[L_COUNTABLE]);
+    if (s.band_info) {
+        const char *metric;
+        double v = adal__band_value(&s, pol, &metric);
+        out(&w, "%s %s \xC2\xAB", w.L[L_BAND], s.band_info->range ? s.band_info->range : "");
+        safez(&w, band_label(s.band_info, o->lang));
+        out(&w, "\xC2\xBB: %s = %.1f %% \xE2\x89\xA5 %g %%\n",
+            strcmp(metric, "originality") == 0 ? w.L[L_ORIGINALITY] : w.L[L_METRIC],
+            adal__round1(v), s.band_info->min);
+    }
+    if (s.borderline) {
+        out(&w, "  %s %g %s\n", w.L[L_BORDERLINE], pol->borderline_margin, w.L[L_BORDERLINE2]);
+    }
+    if (s.excluded_chars)
+        out(&w, "%s %.1f %% (%u %s)\n", w.L[L_EXCLUDED], adal__round1(s.excluded), s.excluded_chars,
+            w.L[L_CHARS]);
+
+    size_t ns = adal_report_nsources(r);
+    out(&w, "%s: %zu\n", w.L[L_SOURCES], ns);
+    for (size_t i = 0; i < ns && !w.err; i++) {
+        const adal_source_result *src = adal_report_source(r, i);
+        out(&w, "%2zu. ", i + 1);
+        safez(&w, src->id);
+        out(&w, "  %.1f %% (%s %.1f %%), %s: %u\n", adal__round1(src->percent), w.L[L_ATTRIBUTED],
+            adal__round1(src->percent_attributed), w.L[L_PASSAGES], src->npassages);
+        write_passages(&w, r, i, src);
+    }
+    write_evasion(&w, q);
+    size_t nw = adal_report_nwarnings(r);
+    if (nw) {
+        out(&w, "%s:\n", w.L[L_WARNINGS]);
+        for (size_t i = 0; i < nw; i++) {
+            out(&w, "   - ");
+            safez(&w, adal_report_warning(r, i));
+            out(&w, "\n");
+        }
+    }
+    out(&w, "%s\n\n", w.L[L_NOTE]);
+    adal__buf_free(&w.a);
+    adal__buf_free(&w.b);
+    if (w.err == ADAL_ENOMEM)
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory writing the text report");
+    if (w.err || ferror(f))
+        return adal__err(ctx, ADAL_EIO, "cannot write the report");
+    return ADAL_OK;
+}
