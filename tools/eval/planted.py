@@ -100,6 +100,12 @@ def main():
     essays = os.path.join(out, "essays")
     print(f"planted corpus: {FILES} files in {out}"
           f" ({'generated now' if fresh else 'reused; EVAL_FRESH=1 regenerates'})")
+    try:  # the sentence pools depend on the installed Debian catalogues: say which
+        with open(os.path.join(out, "inputs.txt"), encoding="utf-8") as f:
+            for line in f.read().splitlines()[:2]:
+                print(f"  inputs: {line}")
+    except OSError:
+        pass
     scores = os.path.join(out, "scores.csv")
     text, err, rc, dt = C.run([C.adal_bin(), "compare", "--all", essays, "--format", "csv"],
                               ok=(0, 1))
