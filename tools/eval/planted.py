@@ -182,7 +182,8 @@ def main():
         false = sorted(((v, k) for v, k in over if not runs[k]), reverse=True)
         print(f"  {peer}: {len(over)} unplanted pairs score at or above its lowest planted pair"
               f" ({floor:.4f}); {len(real)} of them really share a run of >= 8 identical words"
-              f" (near-identical catalogue strings drawn into both essays), {len(false)} do not")
+              f" (catalogue sentences or near-identical strings drawn into both essays),"
+              f" {len(false)} do not")
         for v, k in real[:3]:
             print(f"    {k[0]} {k[1]} {peer} {v:.4f}: shares a {runs[k]}-word run")
         for v, k in false[:5]:
