@@ -37,30 +37,8 @@ void cli_error(const char *file, const char *fmt, ...)
 
 void cli_put_safe(FILE *f, const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = u[i];
-        uint32_t cp = c;
-        size_t k = 1;
-        if (c >= 0xC0 && c < 0xE0 && i + 1 < n)
-            cp = ((c & 0x1Fu) << 6) | (u[i + 1] & 0x3Fu), k = 2;
-        else if (c >= 0xE0 && c < 0xF0 && i + 2 < n)
-            cp = ((c & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu), k = 3;
-        else if (c >= 0xF0 && i + 3 < n)
-            cp = ((c & 0x07u) << 18) | ((u[i + 1] & 0x3Fu) << 12) | ((u[i + 2] & 0x3Fu) << 6) |
-                 (u[i + 3] & 0x3Fu),
-            k = 4;
-        bool bad = (cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7F ||
-                   (cp >= 0x80 && cp < 0xA0) || (cp >= 0x200E && cp <= 0x200F) ||
-                   (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-                   cp == 0x061C;
-        if (bad)
-            fprintf(f, "\u2039U+%04X\u203A", (unsigned)cp);
-        else
-            fwrite(u + i, 1, k, f);
-        i += k;
-    }
+    /* one implementation for the program and the report writers (report.c) */
+    (void)adal_write_safe(f, s, n);
 }
 
 bool opt_is(const char *s, const char *shrt, const char *lng)
