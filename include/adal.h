@@ -332,6 +332,9 @@ int adal_report_exclude(adal_report *r, uint32_t start, uint32_t end, const char
  * (by percent, then id). */
 int adal_report_finish(adal_report *r, adal_ctx *ctx);
 void adal_report_free(adal_report *r);
+/* The report takes ownership of doc (freed with the report), e.g. a source loaded from the
+ * store for this report only; also on error. */
+int adal_report_adopt(adal_report *r, adal_doc *doc);
 
 const adal_doc *adal_report_query(const adal_report *r);
 void adal_report_score(const adal_report *r, adal_score *out);
@@ -437,7 +440,76 @@ int adal_write_csv_cell(FILE *f, const char *s, size_t n, char sep);
 /* ---------------------------------------------------------------------------------------
  * Corpus store (store_*.c): the persistent reference corpus.
  * ------------------------------------------------------------------------------------- */
-/* (section owned by the store) */
+/* The store is one SQLite file (WAL, every change in one transaction): documents with their
+ * extracted text (compressed) and segments, fingerprints, and document frequencies. A store
+ * records the fold-table and fingerprint versions it was built with; opening it with another
+ * build gives ADAL_EVERSION (run `adal corpus reindex`), never silently mixed fingerprints.
+ * One handle per thread; several processes may use one file at once (readers never block;
+ * a writer waits up to the busy timeout, then ADAL_EBUSY). The interface is small so that a
+ * PostgreSQL backend can implement it later. */
+typedef struct adal_store adal_store;
+
+typedef enum adal_store_kind {
+    ADAL_KIND_SOURCE = 0,     /* literature, web pages, anything a student may copy from */
+    ADAL_KIND_SUBMISSION = 1, /* a student's essay (earlier years, earlier batches) */
+} adal_store_kind;
+
+#define ADAL_STORE_READONLY 1u /* checks only: no schema creation, no writes */
+#define ADAL_STORE_CREATE   2u /* create the file when it does not exist */
+#define ADAL_STORE_REINDEX  4u /* open a store of another version (for adal_store_reindex) */
+
+typedef struct adal_store_entry {
+    int64_t id;
+    adal_store_kind kind;
+    const char *name;     /* file name as added (no directory) */
+    const char *label;    /* free text (`corpus add --label`), "" if none */
+    const char *student;  /* submissions: the student, "" if unknown */
+    const char *hash;     /* content hash of the normalised text, 32 hex digits */
+    uint32_t nchars;      /* UTF-16 units of extracted text */
+    uint32_t nfps;        /* fingerprints */
+    int64_t added;        /* seconds since the epoch */
+} adal_store_entry;
+
+typedef struct adal_store_stats {
+    uint64_t ndocs, nsources, nsubmissions;
+    uint64_t nfps;            /* fingerprint postings */
+    uint64_t bytes_on_disk;   /* the database file and its WAL */
+} adal_store_stats;
+
+/* path NULL: $ADAL_DB, else ./adal.db. */
+int adal_store_open(adal_store **out, adal_ctx *ctx, const char *path, unsigned flags);
+void adal_store_close(adal_store *s);
+/* Add a normalised document (fingerprinted here when needed). Same content hash already
+ * stored: nothing changes, *added = 0 and *id is the stored one. */
+int adal_store_add(adal_store *s, adal_ctx *ctx, adal_doc *doc, adal_store_kind kind,
+                   const char *label, const char *student, int64_t *id, int *added);
+/* ADAL_EINVAL when no such id. */
+int adal_store_remove(adal_store *s, adal_ctx *ctx, int64_t id);
+/* Calls fn for every entry in id order (strings valid during the call); a nonzero return
+ * from fn stops and is returned. */
+int adal_store_list(adal_store *s, adal_ctx *ctx,
+                    int (*fn)(const adal_store_entry *e, void *arg), void *arg);
+int adal_store_find(adal_store *s, adal_ctx *ctx, const char *hash, int64_t *id); /* 0 or 1 */
+int adal_store_stats_get(adal_store *s, adal_ctx *ctx, adal_store_stats *out);
+/* The at most `max` stored documents sharing the most non-common fingerprints with the
+ * query (ties: lower id), skipping those for which skip(e, arg) is nonzero (the student's
+ * own earlier versions, the query itself). ids has room for max. */
+int adal_store_candidates(adal_store *s, adal_ctx *ctx, adal_doc *query, size_t max,
+                          int (*skip)(const adal_store_entry *e, void *arg), void *arg,
+                          int64_t *ids, size_t *n);
+/* A stored document, normalised and fingerprinted, ready for adal_report_add_source (same
+ * tokens and offsets as when it was added). Its name is "corpus:<id>:<name>". */
+int adal_store_load(adal_store *s, adal_ctx *ctx, int64_t id, adal_doc **out);
+/* candidates + load + adal_report_add_source + adal_report_finish; the report owns the
+ * loaded documents. skip as above (NULL: skip nothing). */
+int adal_store_check(adal_report **out, adal_store *s, adal_ctx *ctx, adal_doc *query,
+                     const adal_check_opts *opts,
+                     int (*skip)(const adal_store_entry *e, void *arg), void *arg);
+/* Re-normalise and re-fingerprint every stored text with this build's versions. */
+int adal_store_reindex(adal_store *s, adal_ctx *ctx,
+                       void (*progress)(size_t done, size_t total, void *arg), void *arg);
+/* PRAGMA integrity_check: ADAL_OK or ADAL_ESTORE with the first problem in adal_errmsg. */
+int adal_store_verify(adal_store *s, adal_ctx *ctx);
 
 /* ---------------------------------------------------------------------------------------
  * Batch (batch.c): a whole course folder.

@@ -73,6 +73,8 @@ struct adal_report {
     size_t nex, ex_cap;
     char **warn;
     size_t nwarn, warn_cap;
+    adal_doc **owned; /* sources the report frees (adal_report_adopt) */
+    size_t nowned, owned_cap;
     adal_score score;
     bool finished;
 };
@@ -901,7 +903,24 @@ void adal_report_free(adal_report *r)
     for (size_t i = 0; i < r->nwarn; i++)
         adal__free(r->warn[i]);
     adal__free(r->warn);
+    for (size_t i = 0; i < r->nowned; i++)
+        adal_doc_free(r->owned[i]);
+    adal__free(r->owned);
     adal__free(r);
+}
+
+int adal_report_adopt(adal_report *r, adal_doc *doc)
+{
+    if (!r || !doc) {
+        adal_doc_free(doc);
+        return ADAL_EINVAL;
+    }
+    if (adal__grow((void **)&r->owned, &r->owned_cap, r->nowned + 1, sizeof *r->owned)) {
+        adal_doc_free(doc);
+        return ADAL_ENOMEM;
+    }
+    r->owned[r->nowned++] = doc;
+    return ADAL_OK;
 }
 
 /* ---- accessors -------------------------------------------------------------------------- */
