@@ -9,6 +9,7 @@
 #include "norm.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -127,6 +128,8 @@ static int norm_init(adal_ctx *ctx)
     return ADAL_OK;
 }
 
+static void kc_free(struct adal__key_cache *c);
+
 void adal__norm_free(struct adal__norm *n)
 {
     if (!n)
@@ -138,7 +141,99 @@ void adal__norm_free(struct adal__norm *n)
     if (n->ru)
         sb_stemmer_delete(n->ru);
     adal__free(n->ru_cache);
+    kc_free(n->keys);
     adal__free(n);
+}
+
+/* ---- word → key cache ------------------------------------------------------------------- */
+
+/* Stemming and folding a word to its key is the costly part of pass 2 (Snowball, the
+ * Kazakh suffix stripper, UTF-8, XXH3), and word frequencies are Zipfian: a few thousand
+ * words make most of any essay. The cache maps (stemmer, the word's code points after
+ * look-alike folding and transliteration) to the key bytes and hash, so the same input gives
+ * the same key whether or not it hits. Open addressing with linear probing, bounded: when
+ * half the slots or the arena are used it is emptied and starts again. Only speed depends
+ * on it, never a key. */
+#define KC_SLOTS 8192 /* a power of two */
+#define KC_ARENA (512u << 10)
+
+typedef struct kc_slot {
+    uint64_t h;    /* 0: empty */
+    uint64_t hash; /* the key's XXH3 */
+    uint32_t at;   /* input code points, then key bytes, in the arena */
+    uint8_t nin, nout;
+} kc_slot;
+
+struct adal__key_cache {
+    kc_slot slot[KC_SLOTS];
+    size_t used;
+    unsigned char *arena;
+    size_t alen;
+};
+
+static void kc_free(struct adal__key_cache *c)
+{
+    if (c)
+        adal__free(c->arena);
+    adal__free(c);
+}
+
+static uint64_t kc_hash(int branch, const uint32_t *w, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)branch ^ ((uint64_t)n << 8);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ w[i]) * 0x100000001B3u;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9u;
+    h ^= h >> 32;
+    return h | 1; /* never 0 (empty) */
+}
+
+static const kc_slot *kc_find(const struct adal__key_cache *c, uint64_t h, const uint32_t *w,
+                              size_t n)
+{
+    for (size_t i = h & (KC_SLOTS - 1);; i = (i + 1) & (KC_SLOTS - 1)) {
+        const kc_slot *s = &c->slot[i];
+        if (!s->h)
+            return NULL;
+        if (s->h == h && s->nin == n && memcmp(c->arena + s->at, w, n * sizeof *w) == 0)
+            return s;
+    }
+}
+
+static void kc_put(struct adal__norm *nm, uint64_t h, const uint32_t *w, size_t n, const char *key,
+                   size_t kn, uint64_t hash)
+{
+    struct adal__key_cache *c = nm->keys;
+    if (!c) {
+        c = nm->keys = adal__calloc(1, sizeof *c);
+        if (c && !(c->arena = adal__malloc(KC_ARENA))) {
+            adal__free(c);
+            c = nm->keys = NULL;
+        }
+        if (!c)
+            return; /* no cache: slower, same keys */
+    }
+    size_t need = n * sizeof *w + kn;
+    if (n > UINT8_MAX || kn > UINT8_MAX || need > KC_ARENA / 16)
+        return;
+    if (c->used >= KC_SLOTS / 2 || c->alen + need > KC_ARENA) {
+        memset(c->slot, 0, sizeof c->slot);
+        c->used = c->alen = 0;
+    }
+    size_t i = h & (KC_SLOTS - 1);
+    while (c->slot[i].h)
+        i = (i + 1) & (KC_SLOTS - 1);
+    kc_slot *s = &c->slot[i];
+    s->h = h;
+    s->hash = hash;
+    s->at = (uint32_t)c->alen;
+    s->nin = (uint8_t)n;
+    s->nout = (uint8_t)kn;
+    memcpy(c->arena + c->alen, w, n * sizeof *w);
+    memcpy(c->arena + c->alen + n * sizeof *w, key, kn);
+    c->alen += need;
+    c->used++;
 }
 
 /* ---- one normalisation run -------------------------------------------------------------- */
@@ -442,17 +537,52 @@ static int decide_lang(uint32_t letters, uint32_t kk, uint32_t ru, int fallback)
     return fallback;
 }
 
-static void put_key(run *r, adal_token *t, const uint32_t *w, size_t n, int *rc)
+static void put_key_bytes(run *r, adal_token *t, const char *u8, size_t k, uint64_t hash, int *rc)
 {
-    char u8[4 * ADAL_NORM_MAX_CP];
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += adal__utf8_put(u8 + k, w[i]);
     t->key = (uint32_t)r->doc->keys.len;
     t->keylen = (uint16_t)k;
-    t->hash = XXH3_64bits_withSeed(u8, k, NORM_SEED);
+    t->hash = hash;
     if (adal__buf_add(&r->doc->keys, u8, k))
         *rc = adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
+}
+
+/* The key of a word: stem (branch 1 Russian, 2 Kazakh, 0 none) and fold w in place, then
+ * its UTF-8 and hash; through the word cache. */
+static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, int *rc)
+{
+    uint64_t h = 0;
+    if (branch) {
+        const struct adal__key_cache *c = r->n->keys;
+        h = kc_hash(branch, w, wn);
+        const kc_slot *s = c ? kc_find(c, h, w, wn) : NULL;
+        if (s) {
+            put_key_bytes(r, t, (const char *)c->arena + s->at + s->nin * sizeof *w, s->nout,
+                          s->hash, rc);
+            return;
+        }
+    }
+    uint32_t in[ADAL_NORM_MAX_CP];
+    size_t inn = wn;
+    if (branch)
+        memcpy(in, w, wn * sizeof *w);
+    if (branch == 1) {
+        if ((*rc = adal__stem_ru(r->ctx, w, &wn, ADAL_NORM_MAX_CP)))
+            return;
+        for (size_t q = 0; q < wn; q++)
+            w[q] = adal__fold_base(w[q]);
+    } else if (branch == 2) {
+        for (size_t q = 0; q < wn; q++)
+            w[q] = adal__fold_base(w[q]);
+        adal__stem_kk(w, &wn);
+    }
+    char u8[4 * ADAL_NORM_MAX_CP];
+    size_t k = 0;
+    for (size_t i = 0; i < wn; i++)
+        k += adal__utf8_put(u8 + k, w[i]);
+    uint64_t hash = XXH3_64bits_withSeed(u8, k, NORM_SEED);
+    if (branch)
+        kc_put(r->n, h, in, inn, u8, k, hash);
+    put_key_bytes(r, t, u8, k, hash, rc);
 }
 
 /* The end (exclusive) of the sentence that starts at token i: the first later token with
@@ -486,24 +616,66 @@ static const char *const kk_words[] = {
     "туралы", "ушин",
 };
 
-static int word_cmp(const void *a, const void *b)
+/* The function words packed for a fast look-up: every letter of both lists, after the base
+ * fold, is in а..я (U+0430–U+044F), so a word of ≤ 9 letters packs into 5 bits a letter
+ * with its length; a token with any other letter is no function word. */
+#define FW_MAX 9
+#define FW_NONE UINT64_MAX
+
+static uint64_t fw_pack(const uint32_t *cps, size_t n)
 {
-    return strcmp((const char *)a, *(const char *const *)b);
+    uint64_t v = n;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = cps[i];
+        if (c < 0x0430 || c > 0x044F)
+            return FW_NONE;
+        v = (v << 5) | (c - 0x0430);
+    }
+    return v;
+}
+
+static uint64_t fw_ru[sizeof ru_words / sizeof *ru_words];
+static uint64_t fw_kk[sizeof kk_words / sizeof *kk_words];
+static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void fw_build(uint64_t *out, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cps[FW_MAX + 1] = {0};
+        size_t len = strlen(words[i]), j = 0, k = 0;
+        while (j < len && k <= FW_MAX)
+            cps[k++] = adal__utf8_next(words[i], len, &j);
+        out[i] = k <= FW_MAX ? fw_pack(cps, k) : FW_NONE;
+    }
+    qsort(out, n, sizeof *out, u64_cmp);
+}
+
+static void fw_init(void)
+{
+    fw_build(fw_ru, ru_words, sizeof ru_words / sizeof *ru_words);
+    fw_build(fw_kk, kk_words, sizeof kk_words / sizeof *kk_words);
 }
 
 /* +1 for a Russian function word, -1 for a Kazakh one, 0 otherwise. */
 static int function_word(const run *r, const ptok *p)
 {
-    if (p->nraw == 0 || p->nraw > 9 || p->lat || p->dig)
+    if (p->nraw == 0 || p->nraw > FW_MAX || p->lat || p->dig)
         return 0;
-    char w[9 * 4 + 1];
-    size_t k = 0;
+    uint32_t w[FW_MAX];
     for (uint32_t q = 0; q < p->nraw; q++)
-        k += adal__utf8_put(w + k, adal__fold_base(RAW_CP(r->raw[p->raw + q])));
-    w[k] = '\0';
-    if (bsearch(w, ru_words, sizeof ru_words / sizeof *ru_words, sizeof *ru_words, word_cmp))
+        w[q] = adal__fold_base(RAW_CP(r->raw[p->raw + q]));
+    uint64_t v = fw_pack(w, p->nraw);
+    if (v == FW_NONE)
+        return 0;
+    if (bsearch(&v, fw_ru, sizeof fw_ru / sizeof *fw_ru, sizeof *fw_ru, u64_cmp))
         return 1;
-    if (bsearch(w, kk_words, sizeof kk_words / sizeof *kk_words, sizeof *kk_words, word_cmp))
+    if (bsearch(&v, fw_kk, sizeof fw_kk / sizeof *fw_kk, sizeof *fw_kk, u64_cmp))
         return -1;
     return 0;
 }
@@ -621,6 +793,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
      * look-alikes ("pyka") are disguised too; lone look-alike letters (the prepositions
      * с, о, у, к, the conjunction а) are folded in any Cyrillic paragraph */
     bool cyr_para = cyr > 4 * lat;
+    bool counted = adal_part_counted(seg->part);
     size_t sent_end = 0; /* tokens [i, sent_end) form the current sentence */
     int sent_lang = lang;
 
@@ -664,21 +837,14 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
          * or the copy is missed. Measured with bench/check_bench (passages pasted into a
          * paragraph of the other language): per-paragraph choice found 62 % of them. */
         int wlang = p->kk && !p->ru ? LANG_KK : p->ru && !p->kk ? LANG_RU : sent_lang;
+        int branch = 0;
         if (p->dig == p->nraw)
             t->flags |= ADAL_TOK_NUMBER;
-        else if (p->cyr && wlang == LANG_RU) {
-            rc = adal__stem_ru(r->ctx, w, &wn, ADAL_NORM_MAX_CP);
-            for (size_t q = 0; q < wn; q++)
-                w[q] = adal__fold_base(w[q]);
-        } else if (p->cyr) {
-            for (size_t q = 0; q < wn; q++)
-                w[q] = adal__fold_base(w[q]);
-            adal__stem_kk(w, &wn);
-        }
-        if (adal_part_counted(seg->part))
+        else if (p->cyr)
+            branch = wlang == LANG_RU ? 1 : 2;
+        if (counted)
             t->flags |= ADAL_TOK_COUNTED;
-        if (rc == ADAL_OK)
-            put_key(r, t, w, wn, &rc);
+        make_key(r, t, branch, w, wn, &rc);
     }
     return rc;
 }
@@ -811,6 +977,7 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     int rc = norm_init(ctx);
     if (rc)
         return rc;
+    pthread_once(&fw_once, fw_init);
     run r;
     memset(&r, 0, sizeof r);
     r.ctx = ctx;

@@ -44,6 +44,7 @@ struct adal__norm {
     UTransliterator *kk2018, *kk2021; /* lazily opened */
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
     struct adal__stem_slot *ru_cache; /* ADAL_STEM_CACHE slots, lazily allocated */
+    struct adal__key_cache *keys;     /* word → key (norm.c), lazily allocated */
 };
 
 /* Direct-mapped cache of Russian stems: word frequencies are Zipfian, and Snowball costs
@@ -61,8 +62,39 @@ unsigned adal__norm_class(const struct adal__norm *n, uint32_t cp);
 /* norm_fold.c */
 /* Latin/Greek/digit look-alike → Cyrillic (design-notes §4.4 step 2), 0 if none. */
 uint32_t adal__fold_homoglyph(uint32_t cp, bool upper, bool digits);
-/* ё→е, й→и, Kazakh letters → Russian base (§4.4 steps 3–4); identity otherwise. */
-uint32_t adal__fold_base(uint32_t cp);
+/* ё→е, й→и, Kazakh letters → Russian base (§4.4 steps 3–4); identity otherwise. Inline: it
+ * runs for every letter of every word. */
+static inline uint32_t adal__fold_base(uint32_t cp)
+{
+    if (cp < 0x0439 || cp > 0x04E9)
+        return cp;
+    switch (cp) {
+    case 0x0451:
+        return 0x0435; /* ё → е */
+    case 0x0439:
+        return 0x0438; /* й → и */
+    case 0x04D9:
+        return 0x0430; /* ә → а */
+    case 0x0493:
+        return 0x0433; /* ғ → г */
+    case 0x049B:
+        return 0x043A; /* қ → к */
+    case 0x04A3:
+        return 0x043D; /* ң → н */
+    case 0x04E9:
+        return 0x043E; /* ө → о */
+    case 0x04B1:
+        return 0x0443; /* ұ → у */
+    case 0x04AF:
+        return 0x0443; /* ү → у */
+    case 0x04BB:
+        return 0x0445; /* һ → х */
+    case 0x0456:
+        return 0x0438; /* і → и */
+    default:
+        return cp;
+    }
+}
 
 /* norm_translit.c: Kazakh Latin (2018 or 2021) → Cyrillic, in place on cps[0..*n)
  * (lower-case, marks dropped); at most `cap` code points out. */
