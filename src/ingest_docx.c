@@ -842,6 +842,15 @@ static void run_add(wstate *st, const char *s, size_t n)
                                    : adal__err(st->ctx, ADAL_ENOMEM, "out of memory"));
 }
 
+/* Whether s has at most `max` code points (counted only for letter-spaced runs). */
+static bool utf8_chars_le(const char *s, size_t n, size_t max)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n && chars <= max; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return chars <= max;
+}
+
 static void run_end(wstate *st)
 {
     wlevel *l = cur(st);
@@ -853,12 +862,9 @@ static void run_end(wstate *st)
     if (!l->eff_ready)
         run_decide(st, l);
     int rc;
-    size_t chars = 0;
-    for (size_t i = 0; i < l->run.len; i++)
-        chars += ((unsigned char)l->run.data[i] & 0xC0) != 0x80;
     if (l->vis >= 0)
         rc = adal__pe_invisible(&st->pe, (adal_evasion)l->vis, l->run.data, l->run.len);
-    else if (l->wide && chars <= 3)
+    else if (l->wide && utf8_chars_le(l->run.data, l->run.len, 3))
         rc = adal__pe_spaced(&st->pe, l->run.data, l->run.len);
     else
         rc = adal__pe_text(&st->pe, l->run.data, l->run.len);

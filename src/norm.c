@@ -140,7 +140,6 @@ void adal__norm_free(struct adal__norm *n)
         utrans_close(n->kk2021);
     if (n->ru)
         sb_stemmer_delete(n->ru);
-    adal__free(n->ru_cache);
     kc_free(n->keys);
     adal__free(n);
 }
@@ -154,8 +153,8 @@ void adal__norm_free(struct adal__norm *n)
  * the same key whether or not it hits. Open addressing with linear probing, bounded: when
  * half the slots or the arena are used it is emptied and starts again. Only speed depends
  * on it, never a key. */
-#define KC_SLOTS 8192 /* a power of two */
-#define KC_ARENA (512u << 10)
+#define KC_SLOTS 65536 /* a power of two */
+#define KC_ARENA (2048u << 10)
 
 typedef struct kc_slot {
     uint64_t h;    /* 0: empty */
@@ -849,24 +848,29 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
     return rc;
 }
 
-/* Document-level evidence, for short paragraphs: language letters and the Kazakh Latin
- * alphabet's diacritics (both cases, precomposed; paragraphs also see decomposed ones). */
-static void doc_evidence(run *r)
+/* Letter evidence of a stretch of text: Cyrillic letters with the Kazakh-only and
+ * Russian-only ones among them (on their lower case), and the letters with a diacritic that
+ * mark either Kazakh Latin alphabet (both cases, precomposed; paragraphs also see decomposed
+ * ones). Counts are on the raw text (look-alikes not folded yet): they only choose
+ * fallbacks. */
+typedef struct evidence {
+    uint32_t cyr, kk, ru, m18, m21, dotted;
+} evidence;
+
+static void count_evidence(const struct adal__norm *nm, const uint16_t *s, size_t from, size_t to,
+                           evidence *e)
 {
-    const uint16_t *s = r->doc->text16;
-    size_t n = r->doc->text16_len;
-    uint32_t cyr = 0, kk = 0, ru = 0, m18 = 0, m21 = 0, dotted = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < to; i++) {
         uint32_t c = s[i];
         if (c < 0xC0 || c >= 0x500)
             continue;
-        unsigned cl = r->n->cls[c];
+        unsigned cl = nm->cls[c];
         if (cl & NT_CYR) {
-            cyr++;
-            uint32_t lc = r->n->out[c]; /* lower case */
-            unsigned lcl = r->n->cls[lc < ADAL_NORM_FAST ? lc : 0];
-            kk += !!(lcl & NT_KK);
-            ru += !!(lcl & NT_RU);
+            e->cyr++;
+            uint32_t lc = nm->out[c]; /* lower case */
+            unsigned lcl = nm->cls[lc < ADAL_NORM_FAST ? lc : 0];
+            e->kk += !!(lcl & NT_KK);
+            e->ru += !!(lcl & NT_RU);
             continue;
         }
         switch (c) {
@@ -882,7 +886,7 @@ static void doc_evidence(run *r)
         case 0xDA:
         case 0xFD:
         case 0xDD:
-            m18++;
+            e->m18++;
             break;
         case 0xE4:
         case 0xC4:
@@ -900,46 +904,53 @@ static void doc_evidence(run *r)
         case 0x16A:
         case 0xFC:
         case 0xDC:
-            m21++;
+            e->m21++;
             break;
         case 0x131:
         case 0x130:
-            dotted++;
+            e->dotted++;
             break;
         default:
             break;
         }
     }
-    r->doc_lang = decide_lang(cyr, kk, ru, LANG_RU);
-    r->doc_alphabet = m18 > m21 ? ADAL_KKLAT_2018 : ADAL_KKLAT_2021;
-    r->doc_diacritics = m18 + m21 + dotted;
 }
 
-/* A paragraph too short to tell its language (a heading, a line of verse, a signature)
+/* One pass over the text for the document-level evidence (language, Kazakh Latin alphabet
+ * and diacritics, for short paragraphs) and each paragraph's language.
+ * A paragraph too short to tell its language (a heading, a line of verse, a signature)
  * takes the language of the next paragraph that can tell (a heading belongs to the text
  * after it), else of the previous one, else the document's: so a Russian poem quoted line
- * by line in a Kazakh essay is stemmed as Russian, as in its source. Counts here are on
- * the raw text (look-alikes not folded yet): this only chooses fallbacks. */
-static int near_languages(run *r)
+ * by line in a Kazakh essay is stemmed as Russian, as in its source. */
+static int doc_evidence(run *r)
 {
     adal_doc *d = r->doc;
     r->near_lang = adal__malloc(d->nsegs ? d->nsegs : 1);
     if (!r->near_lang)
         return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
+    evidence doc = {0};
+    size_t pos = 0;
     for (size_t i = 0; i < d->nsegs; i++) {
-        uint32_t cyr = 0, kk = 0, ru = 0;
-        const uint16_t *s = d->text16 + d->segs[i].start;
-        for (uint32_t k = 0; k < d->segs[i].len; k++) {
-            uint32_t c = s[k];
-            if (c < 0x400 || c >= ADAL_NORM_FAST || !(r->n->cls[c] & NT_CYR))
-                continue;
-            unsigned lcl = r->n->cls[r->n->out[c] < ADAL_NORM_FAST ? r->n->out[c] : 0];
-            cyr++;
-            kk += !!(lcl & NT_KK);
-            ru += !!(lcl & NT_RU);
-        }
-        r->near_lang[i] = (uint8_t)decide_lang(cyr, kk, ru, 0);
+        size_t st = d->segs[i].start, en = st + d->segs[i].len;
+        if (st > pos) /* text between paragraphs, if any, counts for the document only */
+            count_evidence(r->n, d->text16, pos, st, &doc);
+        evidence seg = {0};
+        count_evidence(r->n, d->text16, st, en, &seg);
+        r->near_lang[i] = (uint8_t)decide_lang(seg.cyr, seg.kk, seg.ru, 0);
+        doc.cyr += seg.cyr;
+        doc.kk += seg.kk;
+        doc.ru += seg.ru;
+        doc.m18 += seg.m18;
+        doc.m21 += seg.m21;
+        doc.dotted += seg.dotted;
+        if (en > pos)
+            pos = en;
     }
+    if (d->text16_len > pos)
+        count_evidence(r->n, d->text16, pos, d->text16_len, &doc);
+    r->doc_lang = decide_lang(doc.cyr, doc.kk, doc.ru, LANG_RU);
+    r->doc_alphabet = doc.m18 > doc.m21 ? ADAL_KKLAT_2018 : ADAL_KKLAT_2021;
+    r->doc_diacritics = doc.m18 + doc.m21 + doc.dotted;
     uint8_t next = 0;
     for (size_t i = d->nsegs; i-- > 0;) { /* undecided → next decided (marked +4) */
         if (r->near_lang[i] & 3)
@@ -986,8 +997,7 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     size_t nfinds0 = doc->nfinds;
     doc->ntoks = 0;
     doc->keys.len = 0;
-    doc_evidence(&r);
-    rc = near_languages(&r);
+    rc = doc_evidence(&r);
     for (size_t sgi = 0; sgi < doc->nsegs && rc == ADAL_OK; sgi++) {
         const adal_segment *seg = &doc->segs[sgi];
         r.npt = 0;

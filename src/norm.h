@@ -43,17 +43,8 @@ struct adal__norm {
     uint16_t out[ADAL_NORM_FAST];     /* 0 = removed (with NT_SIMPLE) */
     UTransliterator *kk2018, *kk2021; /* lazily opened */
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
-    struct adal__stem_slot *ru_cache; /* ADAL_STEM_CACHE slots, lazily allocated */
-    struct adal__key_cache *keys;     /* word → key (norm.c), lazily allocated */
-};
-
-/* Direct-mapped cache of Russian stems: word frequencies are Zipfian, and Snowball costs
- * ~10× a hash and a compare. Only speed depends on it, never a key. */
-#define ADAL_STEM_CACHE 4096
-#define ADAL_STEM_SLOT 46
-struct adal__stem_slot {
-    uint8_t inlen, outlen; /* 0: empty */
-    char in[ADAL_STEM_SLOT], out[ADAL_STEM_SLOT];
+    struct adal__key_cache *keys;     /* word → key (norm.c), lazily allocated; it also
+                                         spares Snowball the frequent words */
 };
 
 /* Classification of any code point (table below U+0500, ICU above). */
