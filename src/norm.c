@@ -149,90 +149,88 @@ void adal__norm_free(struct adal__norm *n)
 /* Stemming and folding a word to its key is the costly part of pass 2 (Snowball, the
  * Kazakh suffix stripper, UTF-8, XXH3), and word frequencies are Zipfian: a few thousand
  * words make most of any essay. The cache maps (stemmer, the word's code points after
- * look-alike folding and transliteration) to the key bytes and hash, so the same input gives
- * the same key whether or not it hits. Open addressing with linear probing, bounded: when
- * half the slots or the arena are used it is emptied and starts again. Only speed depends
- * on it, never a key. */
-#define KC_SLOTS 65536 /* a power of two */
-#define KC_ARENA (2048u << 10)
+ * look-alike folding and transliteration) to the key bytes and hash, so the same input
+ * gives the same key whether or not it hits. Direct-mapped, one cache line a slot holding
+ * the word and its key (a probe is one memory access, prefetched a token ahead); a word of
+ * more than KC_IN code points, or one above U+FFFF, or a longer key, is not cached. Only
+ * speed depends on it, never a key. */
+#define KC_SLOTS 16384 /* a power of two: 1 MiB */
+#define KC_IN 12
+#define KC_OUT 24
 
 typedef struct kc_slot {
-    uint64_t h;    /* 0: empty */
+    uint32_t tag;  /* high half of the word's hash, | 1; 0: empty */
+    uint8_t branch, nin, nout, pad_;
     uint64_t hash; /* the key's XXH3 */
-    uint32_t at;   /* input code points, then key bytes, in the arena */
-    uint8_t nin, nout;
+    uint16_t in[KC_IN];
+    char out[KC_OUT];
 } kc_slot;
 
 struct adal__key_cache {
     kc_slot slot[KC_SLOTS];
-    size_t used;
-    unsigned char *arena;
-    size_t alen;
 };
 
 static void kc_free(struct adal__key_cache *c)
 {
-    if (c)
-        adal__free(c->arena);
     adal__free(c);
 }
 
-static uint64_t kc_hash(int branch, const uint32_t *w, size_t n)
+/* The word's hash (0: not cacheable). The stemmer is not in it, so a slot can be prefetched
+ * before the word's stemmer is known. */
+static uint64_t kc_hash(const uint32_t *w, size_t n)
 {
-    uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)branch ^ ((uint64_t)n << 8);
-    for (size_t i = 0; i < n; i++)
+    if (n > KC_IN)
+        return 0;
+    uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] > 0xFFFF)
+            return 0;
         h = (h ^ w[i]) * 0x100000001B3u;
+    }
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9u;
     h ^= h >> 32;
-    return h | 1; /* never 0 (empty) */
+    return h | 1;
 }
 
-static const kc_slot *kc_find(const struct adal__key_cache *c, uint64_t h, const uint32_t *w,
-                              size_t n)
+static inline void kc_prefetch(const struct adal__key_cache *c, uint64_t h)
 {
-    for (size_t i = h & (KC_SLOTS - 1);; i = (i + 1) & (KC_SLOTS - 1)) {
-        const kc_slot *s = &c->slot[i];
-        if (!s->h)
+#if defined(__GNUC__) || defined(__clang__)
+    if (c && h)
+        __builtin_prefetch(&c->slot[h & (KC_SLOTS - 1)]);
+#else
+    (void)c, (void)h;
+#endif
+}
+
+static const kc_slot *kc_find(const struct adal__key_cache *c, uint64_t h, int branch,
+                              const uint32_t *w, size_t n)
+{
+    const kc_slot *s = &c->slot[h & (KC_SLOTS - 1)];
+    if (s->tag != (uint32_t)(h >> 32 | 1) || s->branch != branch || s->nin != n)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (s->in[i] != w[i])
             return NULL;
-        if (s->h == h && s->nin == n && memcmp(c->arena + s->at, w, n * sizeof *w) == 0)
-            return s;
-    }
+    return s;
 }
 
-static void kc_put(struct adal__norm *nm, uint64_t h, const uint32_t *w, size_t n, const char *key,
-                   size_t kn, uint64_t hash)
+static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t *w, size_t n,
+                   const char *key, size_t kn, uint64_t hash)
 {
-    struct adal__key_cache *c = nm->keys;
-    if (!c) {
-        c = nm->keys = adal__calloc(1, sizeof *c);
-        if (c && !(c->arena = adal__malloc(KC_ARENA))) {
-            adal__free(c);
-            c = nm->keys = NULL;
-        }
-        if (!c)
-            return; /* no cache: slower, same keys */
-    }
-    size_t need = n * sizeof *w + kn;
-    if (n > UINT8_MAX || kn > UINT8_MAX || need > KC_ARENA / 16)
+    if (kn > KC_OUT)
         return;
-    if (c->used >= KC_SLOTS / 2 || c->alen + need > KC_ARENA) {
-        memset(c->slot, 0, sizeof c->slot);
-        c->used = c->alen = 0;
-    }
-    size_t i = h & (KC_SLOTS - 1);
-    while (c->slot[i].h)
-        i = (i + 1) & (KC_SLOTS - 1);
-    kc_slot *s = &c->slot[i];
-    s->h = h;
-    s->hash = hash;
-    s->at = (uint32_t)c->alen;
+    if (!nm->keys && !(nm->keys = adal__calloc(1, sizeof *nm->keys)))
+        return; /* no cache: slower, same keys */
+    kc_slot *s = &nm->keys->slot[h & (KC_SLOTS - 1)];
+    s->tag = (uint32_t)(h >> 32 | 1);
+    s->branch = (uint8_t)branch;
     s->nin = (uint8_t)n;
     s->nout = (uint8_t)kn;
-    memcpy(c->arena + c->alen, w, n * sizeof *w);
-    memcpy(c->arena + c->alen + n * sizeof *w, key, kn);
-    c->alen += need;
-    c->used++;
+    s->hash = hash;
+    for (size_t i = 0; i < n; i++)
+        s->in[i] = (uint16_t)w[i];
+    memcpy(s->out, key, kn);
 }
 
 /* ---- one normalisation run -------------------------------------------------------------- */
@@ -242,7 +240,7 @@ typedef struct ptok {
     uint32_t raw, nraw; /* its code points in run.raw (RAW_UPPER-tagged) */
     uint16_t lat, cyr, grk, dig;
     uint16_t foreign; /* look-alikes folded (for the finding's count) */
-    uint16_t kk, ru;  /* Kazakh-only and Russian-only letters (after folding) */
+    uint16_t kk, ru;  /* Kazakh-only and Russian-only letters (pass 1, then after folding) */
     bool only_i;      /* the only foreign letters were Latin i/ı (Kazakh habit) */
 } ptok;
 
@@ -337,9 +335,11 @@ static inline int tok_add(run *r, uint32_t cp, unsigned cls)
         return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
     r->raw[r->nraw++] = cp;
     p->nraw++;
-    if (cls & NT_CYR)
+    if (cls & NT_CYR) {
         p->cyr++;
-    else if (cls & NT_LAT)
+        p->kk += !!(cls & NT_KK);
+        p->ru += !!(cls & NT_RU);
+    } else if (cls & NT_LAT)
         p->lat++;
     else if (cls & NT_GRK)
         p->grk++;
@@ -550,19 +550,16 @@ static void put_key_bytes(run *r, adal_token *t, const char *u8, size_t k, uint6
 static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, int *rc)
 {
     uint64_t h = 0;
-    if (branch) {
-        const struct adal__key_cache *c = r->n->keys;
-        h = kc_hash(branch, w, wn);
-        const kc_slot *s = c ? kc_find(c, h, w, wn) : NULL;
+    if (branch && (h = kc_hash(w, wn)) && r->n->keys) {
+        const kc_slot *s = kc_find(r->n->keys, h, branch, w, wn);
         if (s) {
-            put_key_bytes(r, t, (const char *)c->arena + s->at + s->nin * sizeof *w, s->nout,
-                          s->hash, rc);
+            put_key_bytes(r, t, s->out, s->nout, s->hash, rc);
             return;
         }
     }
     uint32_t in[ADAL_NORM_MAX_CP];
     size_t inn = wn;
-    if (branch)
+    if (h)
         memcpy(in, w, wn * sizeof *w);
     if (branch == 1) {
         if ((*rc = adal__stem_ru(r->ctx, w, &wn, ADAL_NORM_MAX_CP)))
@@ -579,8 +576,8 @@ static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, 
     for (size_t i = 0; i < wn; i++)
         k += adal__utf8_put(u8 + k, w[i]);
     uint64_t hash = XXH3_64bits_withSeed(u8, k, NORM_SEED);
-    if (branch)
-        kc_put(r->n, h, in, inn, u8, k, hash);
+    if (h)
+        kc_put(r->n, h, branch, in, inn, u8, k, hash);
     put_key_bytes(r, t, u8, k, hash, rc);
 }
 
@@ -633,32 +630,45 @@ static uint64_t fw_pack(const uint32_t *cps, size_t n)
     return v;
 }
 
-static uint64_t fw_ru[sizeof ru_words / sizeof *ru_words];
-static uint64_t fw_kk[sizeof kk_words / sizeof *kk_words];
+/* Both lists in one open-addressing table (load under 40 %): the packed word, and +1 / -1. */
+#define FW_SLOTS 256
+static struct {
+    uint64_t v; /* FW_NONE: empty */
+    int vote;
+} fw_tab[FW_SLOTS];
 static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
 
-static int u64_cmp(const void *a, const void *b)
+static size_t fw_slot(uint64_t v)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    return (size_t)((v * 0x9E3779B97F4A7C15u) >> 56) & (FW_SLOTS - 1);
 }
 
-static void fw_build(uint64_t *out, const char *const *words, size_t n)
+static void fw_build(const char *const *words, size_t n, int vote)
 {
     for (size_t i = 0; i < n; i++) {
         uint32_t cps[FW_MAX + 1] = {0};
         size_t len = strlen(words[i]), j = 0, k = 0;
         while (j < len && k <= FW_MAX)
             cps[k++] = adal__utf8_next(words[i], len, &j);
-        out[i] = k <= FW_MAX ? fw_pack(cps, k) : FW_NONE;
+        uint64_t v = k <= FW_MAX ? fw_pack(cps, k) : FW_NONE;
+        if (v == FW_NONE)
+            continue;
+        size_t at = fw_slot(v);
+        while (fw_tab[at].v != FW_NONE && fw_tab[at].v != v)
+            at = (at + 1) & (FW_SLOTS - 1);
+        if (fw_tab[at].v == FW_NONE) { /* a word on both lists keeps its first (Russian) vote */
+            fw_tab[at].v = v;
+            fw_tab[at].vote = vote;
+        }
     }
-    qsort(out, n, sizeof *out, u64_cmp);
 }
 
 static void fw_init(void)
 {
-    fw_build(fw_ru, ru_words, sizeof ru_words / sizeof *ru_words);
-    fw_build(fw_kk, kk_words, sizeof kk_words / sizeof *kk_words);
+    for (size_t i = 0; i < FW_SLOTS; i++)
+        fw_tab[i].v = FW_NONE;
+    fw_build(ru_words, sizeof ru_words / sizeof *ru_words, 1);
+    fw_build(kk_words, sizeof kk_words / sizeof *kk_words, -1);
 }
 
 /* +1 for a Russian function word, -1 for a Kazakh one, 0 otherwise. */
@@ -672,10 +682,9 @@ static int function_word(const run *r, const ptok *p)
     uint64_t v = fw_pack(w, p->nraw);
     if (v == FW_NONE)
         return 0;
-    if (bsearch(&v, fw_ru, sizeof fw_ru / sizeof *fw_ru, sizeof *fw_ru, u64_cmp))
-        return 1;
-    if (bsearch(&v, fw_kk, sizeof fw_kk / sizeof *fw_kk, sizeof *fw_kk, u64_cmp))
-        return -1;
+    for (size_t at = fw_slot(v); fw_tab[at].v != FW_NONE; at = (at + 1) & (FW_SLOTS - 1))
+        if (fw_tab[at].v == v)
+            return fw_tab[at].vote;
     return 0;
 }
 
@@ -742,9 +751,16 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
         if (!p->only_i)
             mixed++;
     }
-    /* paragraph counts on the folded letters */
+    /* paragraph counts on the folded letters: pass 1's for a word with no Latin letter that
+     * was not folded, recounted for the others */
     for (size_t i = 0; i < nt; i++) {
         ptok *p = &r->pt[i];
+        if (!p->lat && !(toks[i].flags & ADAL_TOK_MIXED)) {
+            cyr += p->cyr;
+            kk += p->kk;
+            ru += p->ru;
+            continue;
+        }
         p->kk = p->ru = 0;
         for (uint32_t q = 0; q < p->nraw; q++) {
             uint32_t c = RAW_CP(r->raw[p->raw + q]);
@@ -799,6 +815,14 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
     for (size_t i = 0; i < nt && rc == ADAL_OK; i++) {
         ptok *p = &r->pt[i];
         adal_token *t = &toks[i];
+        if (i + 1 < nt && r->n->keys && r->pt[i + 1].nraw <= KC_IN) {
+            /* the next word's cache slot, while this one is made (its raw letters are
+             * nearly always its final ones) */
+            uint32_t nw[KC_IN];
+            for (uint32_t q = 0; q < r->pt[i + 1].nraw; q++)
+                nw[q] = RAW_CP(r->raw[r->pt[i + 1].raw + q]);
+            kc_prefetch(r->n->keys, kc_hash(nw, r->pt[i + 1].nraw));
+        }
         if (i == sent_end) {
             sent_end = sentence_end(d, toks, i, nt);
             sent_lang = sentence_lang(r, i, sent_end, lang);
