@@ -546,11 +546,15 @@ static void put_key_bytes(run *r, adal_token *t, const char *u8, size_t k, uint6
 }
 
 /* The key of a word: stem (branch 1 Russian, 2 Kazakh, 0 none) and fold w in place, then
- * its UTF-8 and hash; through the word cache. */
-static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, int *rc)
+ * its UTF-8 and hash; through the word cache (h: kc_hash(w, wn) if known, else 0). */
+static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, uint64_t h,
+                     int *rc)
 {
-    uint64_t h = 0;
-    if (branch && (h = kc_hash(w, wn)) && r->n->keys) {
+    if (!branch)
+        h = 0;
+    else if (!h)
+        h = kc_hash(w, wn);
+    if (h && r->n->keys) {
         const kc_slot *s = kc_find(r->n->keys, h, branch, w, wn);
         if (s) {
             put_key_bytes(r, t, s->out, s->nout, s->hash, rc);
@@ -663,25 +667,34 @@ static void fw_build(const char *const *words, size_t n, int vote)
     }
 }
 
+static uint8_t fw_code[0x4F0 - 0x430];
+
 static void fw_init(void)
 {
     for (size_t i = 0; i < FW_SLOTS; i++)
         fw_tab[i].v = FW_NONE;
+    for (uint32_t c = 0x430; c < 0x4F0; c++) {
+        uint32_t f = adal__fold_base(c);
+        fw_code[c - 0x430] = f >= 0x430 && f <= 0x44F ? (uint8_t)(f - 0x430) : 0xFF;
+    }
     fw_build(ru_words, sizeof ru_words / sizeof *ru_words, 1);
     fw_build(kk_words, sizeof kk_words / sizeof *kk_words, -1);
 }
 
-/* +1 for a Russian function word, -1 for a Kazakh one, 0 otherwise. */
+/* +1 for a Russian function word, -1 for a Kazakh one, 0 otherwise. The base fold and the
+ * packing in one step: fw_code[c - 0x430] is the 5-bit code of the folded letter, or 0xFF
+ * when it is outside а..я (no function word). */
 static int function_word(const run *r, const ptok *p)
 {
     if (p->nraw == 0 || p->nraw > FW_MAX || p->lat || p->dig)
         return 0;
-    uint32_t w[FW_MAX];
-    for (uint32_t q = 0; q < p->nraw; q++)
-        w[q] = adal__fold_base(RAW_CP(r->raw[p->raw + q]));
-    uint64_t v = fw_pack(w, p->nraw);
-    if (v == FW_NONE)
-        return 0;
+    uint64_t v = p->nraw;
+    for (uint32_t q = 0; q < p->nraw; q++) {
+        uint32_t c = RAW_CP(r->raw[p->raw + q]) - 0x430;
+        if (c >= sizeof fw_code || fw_code[c] == 0xFF)
+            return 0;
+        v = (v << 5) | fw_code[c];
+    }
     for (size_t at = fw_slot(v); fw_tab[at].v != FW_NONE; at = (at + 1) & (FW_SLOTS - 1))
         if (fw_tab[at].v == v)
             return fw_tab[at].vote;
@@ -810,18 +823,22 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
     bool cyr_para = cyr > 4 * lat;
     bool counted = adal_part_counted(seg->part);
     size_t sent_end = 0; /* tokens [i, sent_end) form the current sentence */
+    uint64_t next_h = 0;
     int sent_lang = lang;
 
     for (size_t i = 0; i < nt && rc == ADAL_OK; i++) {
         ptok *p = &r->pt[i];
         adal_token *t = &toks[i];
+        uint64_t h = next_h; /* the word's cache hash from its raw letters, 0: unknown */
+        next_h = 0;
         if (i + 1 < nt && r->n->keys && r->pt[i + 1].nraw <= KC_IN) {
             /* the next word's cache slot, while this one is made (its raw letters are
              * nearly always its final ones) */
             uint32_t nw[KC_IN];
             for (uint32_t q = 0; q < r->pt[i + 1].nraw; q++)
                 nw[q] = RAW_CP(r->raw[r->pt[i + 1].raw + q]);
-            kc_prefetch(r->n->keys, kc_hash(nw, r->pt[i + 1].nraw));
+            next_h = kc_hash(nw, r->pt[i + 1].nraw);
+            kc_prefetch(r->n->keys, next_h);
         }
         if (i == sent_end) {
             sent_end = sentence_end(d, toks, i, nt);
@@ -834,6 +851,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
             (p->nraw == 1 || (mixed > 0 && !roman_only(r->raw + p->raw, p->nraw))) &&
             lookalike_only(r->raw + p->raw, p->nraw)) {
             p->foreign = fold_token(r, p, false);
+            h = 0; /* its letters changed */
             if (p->nraw > 1) /* a lone letter (с, а, "Пётр I") folds silently */
                 t->flags |= ADAL_TOK_MIXED;
             p->cyr = p->lat;
@@ -846,6 +864,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
                              p->foreign ? p->foreign : (uint32_t)(p->lat + p->grk), seg);
         if (rc == ADAL_OK && latin_only && kklat) {
             rc = adal__translit_kk(r->ctx, alphabet, w, &wn, ADAL_NORM_MAX_CP);
+            h = 0;
             if (rc == ADAL_OK) {
                 t->flags |= ADAL_TOK_LATIN_KK;
                 p->cyr = (uint16_t)wn;
@@ -867,7 +886,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
             branch = wlang == LANG_RU ? 1 : 2;
         if (counted)
             t->flags |= ADAL_TOK_COUNTED;
-        make_key(r, t, branch, w, wn, &rc);
+        make_key(r, t, branch, w, wn, h, &rc);
     }
     return rc;
 }
