@@ -95,7 +95,15 @@ static unsigned classify(const UNormalizer2 *n2, uint32_t cp)
 
 unsigned adal__norm_class(const struct adal__norm *n, uint32_t cp)
 {
-    return cp < ADAL_NORM_FAST ? n->cls[cp] : classify(n->nfkc_cf, cp);
+    if (cp < ADAL_NORM_FAST)
+        return n->cls[cp];
+    if (cp > 0xFFFF || !n->cls_bmp)
+        return classify(n->nfkc_cf, cp);
+    /* other scripts (CJK, Arabic, Devanagari... in real files) ask ICU once a code point */
+    uint16_t c = n->cls_bmp[cp];
+    if (!(c & NT_KNOWN))
+        n->cls_bmp[cp] = c = (uint16_t)(classify(n->nfkc_cf, cp) | NT_KNOWN);
+    return c & (unsigned)~NT_KNOWN;
 }
 
 static int norm_init(adal_ctx *ctx)
@@ -124,6 +132,7 @@ static int norm_init(adal_ctx *ctx)
         }
         n->cls[cp] = (uint16_t)c;
     }
+    n->cls_bmp = adal__calloc(0x10000, sizeof *n->cls_bmp); /* NULL: ICU every time */
     ctx->norm = n;
     return ADAL_OK;
 }
@@ -141,6 +150,7 @@ void adal__norm_free(struct adal__norm *n)
     if (n->ru)
         sb_stemmer_delete(n->ru);
     kc_free(n->keys);
+    adal__free(n->cls_bmp);
     adal__free(n);
 }
 

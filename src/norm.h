@@ -33,6 +33,7 @@ enum {
     NT_ODDSP = 1 << 9,  /* non-ASCII space as an input character */
     NT_BOUND = 1 << 10, /* has a normalisation boundary before it */
     NT_SIMPLE = 1 << 11, /* NFKC_CF of the lone code point is 0 or 1 unit, in `out` */
+    NT_KNOWN = 1 << 15,  /* cls_bmp: the entry is filled */
 };
 
 #define ADAL_NORM_FAST 0x500
@@ -41,6 +42,7 @@ struct adal__norm {
     const UNormalizer2 *nfkc_cf; /* owned by ICU, never closed */
     uint16_t cls[ADAL_NORM_FAST];
     uint16_t out[ADAL_NORM_FAST];     /* 0 = removed (with NT_SIMPLE) */
+    uint16_t *cls_bmp; /* classes of BMP code points from U+0500 as met (NT_KNOWN), or NULL */
     UTransliterator *kk2018, *kk2021; /* lazily opened */
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
     struct adal__key_cache *keys;     /* word → key (norm.c), lazily allocated; it also
