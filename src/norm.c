@@ -164,7 +164,9 @@ void adal__norm_free(struct adal__norm *n)
  * the word and its key (a probe is one memory access, prefetched a token ahead); a word of
  * more than KC_IN code points, or one above U+FFFF, or a longer key, is not cached. Only
  * speed depends on it, never a key. */
-#define KC_SLOTS 16384 /* a power of two: 1 MiB */
+#define KC_SLOTS 32768 /* a power of two; 64 bytes each: 2 MiB a context, allocated on first
+                          use (make bench: 16,384 slots hit 57 % of words, 32,768 about 67 %,
+                          65,536 75 %) */
 #define KC_IN 12
 #define KC_OUT 24
 
@@ -177,12 +179,27 @@ typedef struct kc_slot {
 } kc_slot;
 
 struct adal__key_cache {
-    kc_slot slot[KC_SLOTS];
+    kc_slot *slot; /* KC_SLOTS, aligned on 64 bytes inside mem */
+    void *mem;
 };
 
 static void kc_free(struct adal__key_cache *c)
 {
+    if (c)
+        adal__free(c->mem);
     adal__free(c);
+}
+
+static struct adal__key_cache *kc_new(void)
+{
+    struct adal__key_cache *c = adal__calloc(1, sizeof *c);
+    if (c && !(c->mem = adal__calloc(KC_SLOTS + 1, sizeof(kc_slot)))) {
+        adal__free(c);
+        return NULL;
+    }
+    if (c)
+        c->slot = (kc_slot *)(((uintptr_t)c->mem + 63) & ~(uintptr_t)63);
+    return c;
 }
 
 /* The word's hash (0: not cacheable). The stemmer is not in it, so a slot can be prefetched
@@ -230,7 +247,7 @@ static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t
 {
     if (kn > KC_OUT)
         return;
-    if (!nm->keys && !(nm->keys = adal__calloc(1, sizeof *nm->keys)))
+    if (!nm->keys && !(nm->keys = kc_new()))
         return; /* no cache: slower, same keys */
     kc_slot *s = &nm->keys->slot[h & (KC_SLOTS - 1)];
     s->tag = (uint32_t)(h >> 32 | 1);
