@@ -337,8 +337,9 @@ static int tok_open(run *r, uint32_t start, uint32_t seg)
     if (d->ntoks >= ADAL_NORM_MAX_TOKENS)
         return adal__err(r->ctx, ADAL_ELIMIT, "more than %u words in the document",
                          ADAL_NORM_MAX_TOKENS);
-    if (adal__grow((void **)&d->toks, &d->toks_cap, d->ntoks + 1, sizeof *d->toks) ||
-        adal__grow((void **)&r->pt, &r->pt_cap, r->npt + 1, sizeof *r->pt))
+    if ((d->ntoks >= d->toks_cap &&
+         adal__grow((void **)&d->toks, &d->toks_cap, d->ntoks + 1, sizeof *d->toks)) ||
+        (r->npt >= r->pt_cap && adal__grow((void **)&r->pt, &r->pt_cap, r->npt + 1, sizeof *r->pt)))
         return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
     adal_token *t = &d->toks[d->ntoks++];
     memset(t, 0, sizeof *t);
