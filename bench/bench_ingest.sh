@@ -3,8 +3,9 @@
 # on a generated corpus of DOCX essays (bench/gen_docx.py, python-docx, real Kazakh and
 # Russian sentences), beside the floor (the same files only inflated and SAX-parsed).
 # Times are CPU time, sides alternating in each pass; the last lines repeat the ratios of adal
-# to both floors: floor = word/document.xml only, floor2 = every part a style-aware reader
-# must parse (docs/PERFORMANCE.md says which the target means).
+# to the floors: floor = word/document.xml only, floor2 = every part a style-aware reader
+# must parse, floor3 = floor2 with a part shared by several files (a template's styles.xml)
+# parsed once (docs/PERFORMANCE.md says which the target means).
 # The corpus is generated once into build/bench/docx. BENCH_QUICK=1: 60 essays, 3 runs.
 set -euo pipefail
 rc=0
