@@ -169,6 +169,7 @@ void adal__norm_free(struct adal__norm *n)
                           65,536 75 %) */
 #define KC_IN 12
 #define KC_OUT 24
+#define KC_AHEAD 8 /* words between a slot's prefetch and its use */
 
 typedef struct kc_slot {
     uint32_t tag;  /* high half of the word's hash, | 1; 0: empty */
@@ -269,6 +270,7 @@ typedef struct ptok {
     uint16_t foreign; /* look-alikes folded (for the finding's count) */
     uint16_t kk, ru;  /* Kazakh-only and Russian-only letters (pass 1, then after folding) */
     bool only_i;      /* the only foreign letters were Latin i/ı (Kazakh habit) */
+    uint64_t kh;      /* pass 2: kc_hash of its letters after the look-alike fold, 0 none */
 } ptok;
 
 enum { LANG_RU = 1, LANG_KK = 2 };
@@ -851,23 +853,28 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
     bool cyr_para = cyr > 4 * lat;
     bool counted = adal_part_counted(seg->part);
     size_t sent_end = 0; /* tokens [i, sent_end) form the current sentence */
-    uint64_t next_h = 0;
+    /* the words' cache hashes, and their slots prefetched KC_AHEAD words ahead of their use:
+     * a slot is a memory access the cache cannot otherwise hide */
+    for (size_t i = 0; i < nt; i++) {
+        ptok *p = &r->pt[i];
+        p->kh = 0;
+        if (p->nraw <= KC_IN) {
+            uint32_t w[KC_IN];
+            for (uint32_t q = 0; q < p->nraw; q++)
+                w[q] = RAW_CP(r->raw[p->raw + q]);
+            p->kh = kc_hash(w, p->nraw);
+        }
+        if (i < KC_AHEAD)
+            kc_prefetch(r->n->keys, p->kh);
+    }
     int sent_lang = lang;
 
     for (size_t i = 0; i < nt && rc == ADAL_OK; i++) {
         ptok *p = &r->pt[i];
         adal_token *t = &toks[i];
-        uint64_t h = next_h; /* the word's cache hash from its raw letters, 0: unknown */
-        next_h = 0;
-        if (i + 1 < nt && r->n->keys && r->pt[i + 1].nraw <= KC_IN) {
-            /* the next word's cache slot, while this one is made (its raw letters are
-             * nearly always its final ones) */
-            uint32_t nw[KC_IN];
-            for (uint32_t q = 0; q < r->pt[i + 1].nraw; q++)
-                nw[q] = RAW_CP(r->raw[r->pt[i + 1].raw + q]);
-            next_h = kc_hash(nw, r->pt[i + 1].nraw);
-            kc_prefetch(r->n->keys, next_h);
-        }
+        uint64_t h = p->kh; /* reset below where the word's letters change */
+        if (i + KC_AHEAD < nt)
+            kc_prefetch(r->n->keys, r->pt[i + KC_AHEAD].kh);
         if (i == sent_end) {
             sent_end = sentence_end(d, toks, i, nt);
             sent_lang = sentence_lang(r, i, sent_end, lang);
