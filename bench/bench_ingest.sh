@@ -31,7 +31,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 echo "\$ $B/bench/ingest_bench -r $RUNS $corpus/*.docx"
 "$B/bench/ingest_bench" -r "$RUNS" "$corpus"/*.docx | tee "$log" || rc=1
-gen_ratio=$(sed -n 's/^  ratio  //p' "$log")
+gen_ratio=$(sed -n "s/^  ratio  //p" "$log")
+gen_first=$(sed -n "s/^  first  //p" "$log")
 # the same measurement on the real Word files of ../shared/data/docx (POI, Tika, pandoc...),
 # only those both sides read (-k): real styles parts, headers, notes, tables
 real="$SHARED/data/docx"
@@ -39,9 +40,12 @@ if [ -d "$real" ]; then
   mapfile -t files < <(find "$real" -type f \( -name '*.docx' -o -name '*.docm' -o -name '*.dotx' -o -name '*.dotm' \) | LC_ALL=C sort)
   echo "\$ $B/bench/ingest_bench -r $RUNS -k \$(find $real -name '*.doc[xm]' -o -name '*.dot[xm]')"
   "$B/bench/ingest_bench" -r "$RUNS" -k "${files[@]}" | tee "$log"
-  real_ratio=$(sed -n 's/^  ratio  //p' "$log")
+  real_ratio=$(sed -n "s/^  ratio  //p" "$log")
+  real_first=$(sed -n "s/^  first  //p" "$log")
 fi
 echo "ingest ratios (CPU time, target adal <= 2x floor):"
 echo "  generated essays: ${gen_ratio:-not measured}"
+echo "                    ${gen_first:-}"
 echo "  real Word files:  ${real_ratio:-not measured}"
+echo "                    ${real_first:-}"
 exit $rc
