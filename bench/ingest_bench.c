@@ -345,8 +345,8 @@ int main(int argc, char **argv)
                "%.2fx)\n",
                rf, ra, ro, ma / mf, ma / mall, ma / mo);
     if (!adal_only && runs > 1)
-        printf("  first  pass 1 alone, caches empty at its start: adal %.3f s; adal / floor: %.2fx; "
-               "adal / floor2: %.2fx; adal / floor3: %.2fx\n",
+        printf("  first  pass 1 alone, caches empty at its start: adal %.3f s; "
+               "adal / floor: %.2fx; adal / floor2: %.2fx; adal / floor3: %.2fx\n",
                ma0, rf0, ra0, ro0);
     if (norm_msg)
         printf("  note   normalisation not measured: \"%s\"\n", norm_msg);

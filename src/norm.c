@@ -164,15 +164,15 @@ void adal__norm_free(struct adal__norm *n)
  * the word and its key (a probe is one memory access, prefetched a token ahead); a word of
  * more than KC_IN code points, or one above U+FFFF, or a longer key, is not cached. Only
  * speed depends on it, never a key. */
-#define KC_SLOTS 32768 /* a power of two; 64 bytes each: 2 MiB a context, allocated on first
-                          use (make bench: 16,384 slots hit 57 % of words, 32,768 about 67 %,
-                          65,536 75 %) */
+/* Slots: a power of two, 64 bytes each, so 2 MiB a context, allocated on first use (make
+ * bench: 16,384 slots answer 57 % of words, 32,768 about 66 %, 65,536 75 %). */
+#define KC_SLOTS 32768
 #define KC_IN 12
 #define KC_OUT 24
 #define KC_AHEAD 8 /* words between a slot's prefetch and its use */
 
 typedef struct kc_slot {
-    uint32_t tag;  /* high half of the word's hash, | 1; 0: empty */
+    uint32_t tag; /* high half of the word's hash, | 1; 0: empty */
     uint8_t branch, nin, nout, pad_;
     uint64_t hash; /* the key's XXH3 */
     uint16_t in[KC_IN];
@@ -577,8 +577,7 @@ static void put_key_bytes(run *r, adal_token *t, const char *u8, size_t k, uint6
 
 /* The key of a word: stem (branch 1 Russian, 2 Kazakh, 0 none) and fold w in place, then
  * its UTF-8 and hash; through the word cache (h: kc_hash(w, wn) if known, else 0). */
-static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, uint64_t h,
-                     int *rc)
+static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, uint64_t h, int *rc)
 {
     if (!branch)
         h = 0;
@@ -886,7 +885,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
             (p->nraw == 1 || (mixed > 0 && !roman_only(r->raw + p->raw, p->nraw))) &&
             lookalike_only(r->raw + p->raw, p->nraw)) {
             p->foreign = fold_token(r, p, false);
-            h = 0; /* its letters changed */
+            h = 0;           /* the letters changed */
             if (p->nraw > 1) /* a lone letter (с, а, "Пётр I") folds silently */
                 t->flags |= ADAL_TOK_MIXED;
             p->cyr = p->lat;
