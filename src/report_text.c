@@ -36,85 +36,33 @@ enum {
     L__COUNT
 };
 
-/* [lang][label]; order of adal_lang: en, kk, ru */
-static const char *const labels[3][L__COUNT] = {
-    {
-        "Originality",
-        "Borrowed",
-        "Cited",
-        "countable characters",
-        "Band",
-        "Borderline: within",
-        "points of a cut-off, or resting on heuristic exclusions; the teacher decides.",
-        "Excluded",
-        "characters",
-        "Sources",
-        "none",
-        "attributed",
-        "passages",
-        "essay",
-        "source",
-        "similarity",
-        "cited",
-        "Evasion",
-        "SUSPICIOUS",
-        "Warnings",
-        "A score is evidence for a human decision, not a verdict.",
-        "more",
-        "100 \xE2\x88\x92 borrowed",
-    },
-    {
-        "Түпнұсқалық",
-        "Алынған",
-        "Дәйексөз",
-        "есептелетін таңба",
-        "Баға диапазоны",
-        "Шекаралық нәтиже: шекіден",
-        "ұпай аралығында немесе эвристикалық алып тастауларға негізделген; шешімді оқытушы "
-        "қабылдайды.",
-        "Алынып тасталды",
-        "таңба",
-        "Дереккөздер",
-        "жоқ",
-        "тиесілі",
-        "үзінді",
-        "жұмыс",
-        "дереккөз",
-        "ұқсастық",
-        "дәйексөз",
-        "Жасыру әдістері",
-        "КҮДІКТІ",
-        "Ескертулер",
-        "Пайыз — оқытушының шешіміне негіз, үкім емес.",
-        "тағы",
-        "100 \xE2\x88\x92 алынған",
-    },
-    {
-        "Оригинальность",
-        "Заимствования",
-        "Цитирования",
-        "учитываемых символов",
-        "Диапазон оценки",
-        "Пограничный результат: в пределах",
-        "пунктов от порога или зависит от эвристических исключений; решение за "
-        "преподавателем.",
-        "Исключено",
-        "символов",
-        "Источники",
-        "нет",
-        "с учётом пересечений",
-        "фрагменты",
-        "работа",
-        "источник",
-        "сходство",
-        "цитата",
-        "Попытки обхода",
-        "ПОДОЗРИТЕЛЬНО",
-        "Предупреждения",
-        "Процент — основание для решения преподавателя, а не приговор.",
-        "ещё",
-        "100 \xE2\x88\x92 заимствования",
-    },
+/* The English labels are the msgids; adal_tr() gives the Kazakh and Russian ones from
+ * po/kk.po and po/ru.po (N_ marks them for xgettext). */
+#define N_(s) s
+static const char *const labels_en[L__COUNT] = {
+    N_("Originality"),
+    N_("Borrowed"),
+    N_("Cited"),
+    N_("countable characters"),
+    N_("Band"),
+    N_("Borderline: within"),
+    N_("points of a cut-off, or resting on heuristic exclusions; the teacher decides."),
+    N_("Excluded"),
+    N_("characters"),
+    N_("Sources"),
+    N_("none"),
+    N_("attributed"),
+    N_("passages"),
+    N_("essay"),
+    N_("source"),
+    N_("similarity"),
+    N_("cited"),
+    N_("Evasion"),
+    N_("SUSPICIOUS"),
+    N_("Warnings"),
+    N_("A score is evidence for a human decision, not a verdict."),
+    N_("more"),
+    N_("100 \xE2\x88\x92 borrowed"),
 };
 
 #define MAX_FINDINGS_SHOWN 40
@@ -122,7 +70,7 @@ static const char *const labels[3][L__COUNT] = {
 typedef struct tw {
     FILE *f;
     const adal_write_opts *o;
-    const char *const *L;
+    const char *L[L__COUNT];
     adal__buf a, b; /* scratch: the two sides of a passage, neutralised */
     int err;
 } tw;
@@ -358,7 +306,9 @@ static void write_evasion(tw *w, const adal_doc *q)
 
 int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_write_opts *o)
 {
-    tw w = {f, o, labels[o->lang], {0}, {0}, 0};
+    tw w = {f, o, {0}, {0}, {0}, 0};
+    for (int i = 0; i < L__COUNT; i++)
+        w.L[i] = adal_tr(o->lang, labels_en[i]);
     adal__buf_init(&w.a, 1u << 20);
     adal__buf_init(&w.b, 1u << 20);
     adal_policy defpol;

@@ -6,6 +6,7 @@
 set -u
 mode=${1:?usage: run.sh check|update}
 ADAL=${ADAL:?set ADAL to the adal binary}
+export ADAL_LANG=en # the cases without --lang expect English labels
 case $ADAL in /*) ;; *) ADAL=$PWD/$ADAL;; esac
 G=$(cd "$(dirname "$0")" && pwd)
 cd "$G/../data/texts" || exit 2
