@@ -485,11 +485,37 @@ static int add_cut(tctx *t, uint32_t a, uint32_t lo, uint32_t hi)
     return 0;
 }
 
+/* Student text for element content: escaped, plus a <wbr> after every WBR_RUN characters
+ * without a space, so a browser can wrap a 1 MB "word" cheaply (with overflow-wrap alone,
+ * Chromium spends most of a minute laying such a word out). <wbr> adds no text: what a
+ * script reads with textContent is the text itself. */
+#define WBR_RUN 48
+
 static void text_slice(hw *w, const adal_doc *d, uint32_t a, uint32_t b)
 {
     size_t n;
     const char *p = adal__doc_slice(d, a, b, &n);
-    esc(w, p, n);
+    size_t i = 0, from = 0;
+    unsigned run = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == ' ' || c == '\n' || c == '\t') {
+            run = 0;
+            i++;
+            continue;
+        }
+        if (c < 0x80)
+            i++;
+        else
+            adal__utf8_next(p, n, &i);
+        if (++run == WBR_RUN) {
+            esc(w, p + from, i - from);
+            raw(w, "<wbr>");
+            from = i;
+            run = 0;
+        }
+    }
+    esc(w, p + from, n - from);
 }
 
 static void interval(hw *w, tctx *t, uint32_t a, uint32_t b)
@@ -508,7 +534,7 @@ static void interval(hw *w, tctx *t, uint32_t a, uint32_t b)
         } else
             out(w, "<span id=\"f%zu\"></span>", i);
     }
-    long pi = -1;
+    long pi = -1; /* the first passage covering [a, b); others covering it go in data-also */
     for (size_t i = 0; i < t->np; i++) {
         const adal_passage *p = adal_report_passage(t->r, i);
         if (p->qstart > a)
@@ -529,8 +555,17 @@ static void interval(hw *w, tctx *t, uint32_t a, uint32_t b)
     }
     if (pi >= 0) {
         const adal_passage *p = adal_report_passage(t->r, (size_t)pi);
-        out(w, "<a class=\"m s%u%s\" href=\"#pair-%ld\" data-p=\"%ld\" data-src=\"%u\">",
+        out(w, "<a class=\"m s%u%s\" href=\"#pair-%ld\" data-p=\"%ld\" data-src=\"%u\"",
             p->source % NPAL, p->cited ? " cited" : "", pi, pi, p->source);
+        int also = 0;
+        for (size_t i = (size_t)pi + 1; i < t->np; i++) {
+            const adal_passage *o = adal_report_passage(t->r, i);
+            if (o->qstart > a)
+                break;
+            if (o->qend > a)
+                out(w, also++ ? " %zu" : " data-also=\"%zu", i);
+        }
+        raw(w, also ? "\">" : ">");
         if (!t->started[pi]) {
             t->started[pi] = 1;
             out(w, "<sup class=\"sn\">%u</sup>", p->source + 1);
@@ -656,9 +691,10 @@ static void pairs(hw *w, const adal_report *r)
     for (size_t i = 0; i < np; i++) {
         const adal_passage *p = adal_report_passage(r, i);
         const adal_source_result *s = adal_report_source(r, p->source);
-        out(w, "<div class=\"pair\" id=\"pair-%zu\" data-src=\"%u\"><h4><span class=\"sw s%u\">"
-               "</span>%zu. %s %u: ",
-            i, p->source, p->source % NPAL, i + 1, T("source"), p->source + 1);
+        out(w, "<div class=\"pair\" id=\"pair-%zu\" data-src=\"%u\" data-qstart=\"%u\" "
+               "data-qend=\"%u\" data-cited=\"%d\"><h4><span class=\"sw s%u\"></span>%zu. %s %u: ",
+            i, p->source, p->qstart, p->qend, p->cited ? 1 : 0, p->source % NPAL, i + 1,
+            T("source"), p->source + 1);
         escz(w, s ? s->id : "");
         out(w, " \xC2\xB7 %s %.2f", T("similarity"), p->similarity);
         if (p->cited)

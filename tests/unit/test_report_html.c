@@ -201,7 +201,14 @@ TEST(html_hostile_docx_is_inert_and_intact)
         const char *e = strchr(w, ' ');
         CHECK(e && (size_t)(e - w) == (size_t)1 << 20);
         if (e) {
-            char *word = strndup(w, (size_t)(e - w));
+            /* <wbr> break opportunities are not text: without them the word is all there */
+            char *word = strndup(w, (size_t)(e - w)), *o = h;
+            for (const char *p = h; *p;)
+                if (strncmp(p, "<wbr>", 5) == 0)
+                    p += 5;
+                else
+                    *o++ = *p++;
+            *o = 0;
             CHECK(strstr(h, word) != NULL);
             free(word);
         }
