@@ -195,10 +195,15 @@ def visible_form(s):
                   "\u2028\u2029\ufeff\u00ad]", rep, s)
 
 
+LOAD_SECONDS = [0.0]
+
+
 def load(ws, url):
     ws.events = []
+    t = time.time()
     ws.call("Page.navigate", url=url)
     ws.wait_event("Page.loadEventFired", 60)
+    LOAD_SECONDS[0] = time.time() - t
 
 
 def bad_events(ws):
@@ -220,6 +225,7 @@ def check_report(ws, page, report, shots):
     name = os.path.basename(page)
     rep = json.load(open(report, encoding="utf-8"))
     load(ws, "file://" + os.path.abspath(page))
+    loaded = LOAD_SECONDS[0]
     d = ws.eval(PROBE)
     for b in bad_events(ws):
         fail("%s: %s" % (name, b))
@@ -287,8 +293,9 @@ def check_report(ws, page, report, shots):
     ws.call("Emulation.setScriptExecutionDisabled", value=False)
     if not r["o"] or (jp and (not r["marks"] or r["pairs"] != len(jp) or not r["href"].startswith("#pair-"))):
         fail("%s: without JavaScript the page lacks figures, marks or pairs: %r" % (name, r))
-    print("ok   %s: %.1f / %.1f / %.1f, %d sources, %d passages highlighted" %
-          (name, d["originality"], d["borrowed"], d["cited"], len(d["sources"]), len(d["marks"])))
+    print("ok   %s: %.1f / %.1f / %.1f, %d sources, %d passages highlighted, %d KB, loaded in %.2f s" %
+          (name, d["originality"], d["borrowed"], d["cited"], len(d["sources"]), len(d["marks"]),
+           os.path.getsize(page) // 1024, loaded))
 
 
 def check_index(ws, page, summary, shots):
