@@ -23,7 +23,8 @@ static const char css[] =
     "1400px;padding:1em;color:#111;background:#fff;overflow-wrap:anywhere}\n"
     "h1{font-size:1.4em}h2{font-size:1.15em;border-bottom:1px solid #999;margin-top:1.4em}\n"
     "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:.2em .45em;"
-    "text-align:left;vertical-align:top}th{background:#eee;overflow-wrap:normal}td.n{text-align:right;"
+    "text-align:left;vertical-align:top}th{background:#eee;overflow-wrap:normal}td.n{text-align:"
+    "right;"
     "white-space:nowrap}\n"
     "tr.failed td{background:repeating-linear-gradient(135deg,#fff 0 5px,#eee 5px 10px)}\n"
     "tr.superseded td{color:#666;font-style:italic}\n"
@@ -40,7 +41,8 @@ static const char script[] =
     "(function(){'use strict';\n"
     "var t=document.getElementById('submissions');if(!t)return;var tb=t.tBodies[0];\n"
     "var c=document.getElementById('controls');if(c)c.hidden=false;var dir=-1;\n"
-    "function num(r){var v=parseFloat(r.getAttribute('data-originality'));return isNaN(v)?null:v;}\n"
+    "function num(r){var v=parseFloat(r.getAttribute('data-originality'));return "
+    "isNaN(v)?null:v;}\n"
     "function sortBy(){var rows=Array.prototype.slice.call(tb.rows);dir=-dir;\n"
     "rows.sort(function(a,b){var x=num(a),y=num(b);if(x===null&&y===null)return "
     "a.getAttribute('data-i')-b.getAttribute('data-i');if(x===null)return 1;if(y===null)"
@@ -199,9 +201,10 @@ static void write_index(vw *w, const json_t *root)
 
     /* controls: hidden until the script runs (without JavaScript the table is in student
      * order and complete) */
-    out(w, "<div class=\"controls\" id=\"controls\" hidden><button type=\"button\" "
-           "id=\"sort-originality\">%s</button><label>%s <select id=\"band-filter\"><option "
-           "value=\"\">%s</option>",
+    out(w,
+        "<div class=\"controls\" id=\"controls\" hidden><button type=\"button\" "
+        "id=\"sort-originality\">%s</button><label>%s <select id=\"band-filter\"><option "
+        "value=\"\">%s</option>",
         T("Sort by originality"), T("Band:"), T("all"));
     /* one option per band index present, in index order */
     for (long bi = 0; bi < 64; bi++) {
@@ -235,7 +238,11 @@ static void write_index(vw *w, const json_t *root)
         const json_t *bi = json_object_get(s, "band_index");
         const json_t *cl = json_object_get(s, "cluster");
         double orig;
-        out(w, "<tr data-i=\"%zu\" class=\"%s%s\"", i, st ? (strcmp(st, "failed") == 0 ? "failed" : strcmp(st, "superseded") == 0 ? "superseded" : "ok") : "ok",
+        out(w, "<tr data-i=\"%zu\" class=\"%s%s\"", i,
+            st ? (strcmp(st, "failed") == 0       ? "failed"
+                  : strcmp(st, "superseded") == 0 ? "superseded"
+                                                  : "ok")
+               : "ok",
             json_is_true(bl) ? " bl" : "");
         if (jnumber(s, "originality", &orig))
             out(w, " data-originality=\"%.1f\"", adal__round1(orig));
@@ -300,7 +307,8 @@ static void write_index(vw *w, const json_t *root)
         const json_t *st = json_object_get(c, "students");
         const json_t *pairs = json_object_get(c, "pairs");
         long long cid = json_is_integer(id) ? (long long)json_integer_value(id) : (long long)i;
-        out(w, "<section class=\"cluster\" id=\"cluster-%lld\"><h3>%s %lld</h3><p class=\"members\">",
+        out(w,
+            "<section class=\"cluster\" id=\"cluster-%lld\"><h3>%s %lld</h3><p class=\"members\">",
             cid, T("Group"), cid);
         for (size_t k = 0; json_is_array(st) && k < json_array_size(st); k++) {
             const json_t *m = json_array_get(st, k);
@@ -328,7 +336,8 @@ static void write_index(vw *w, const json_t *root)
     out(w, "</div>\n");
 
     /* failures */
-    out(w, "<h2 id=\"failed-h\">%s</h2>\n<ul id=\"failed\">\n", T("Files that could not be checked"));
+    out(w, "<h2 id=\"failed-h\">%s</h2>\n<ul id=\"failed\">\n",
+        T("Files that could not be checked"));
     size_t nfail = 0;
     for (size_t i = 0; i < ns; i++) {
         const json_t *s = json_array_get(subs, i);
@@ -361,8 +370,9 @@ static void write_index(vw *w, const json_t *root)
 }
 
 static const char *const csv_cols[] = {
-    "student", "file",     "originality", "borrowed", "cited",  "band",
-    "borderline", "top_source", "cluster", "error", "status", "excluded", "top_source_percent",
+    "student", "file",       "originality",        "borrowed", "cited",
+    "band",    "borderline", "top_source",         "cluster",  "error",
+    "status",  "excluded",   "top_source_percent",
 };
 enum { NCSV = sizeof csv_cols / sizeof csv_cols[0] };
 
@@ -429,7 +439,8 @@ static int write_file(adal_ctx *ctx, const char *dir, const char *name, const js
     adal__buf_init(&path, 0);
     adal__buf_init(&tmp, 0);
     int rc = ADAL_OK;
-    if (adal__buf_addf(&path, "%s/%s", dir, name) || adal__buf_addf(&tmp, "%s/.%s.tmp", dir, name)) {
+    if (adal__buf_addf(&path, "%s/%s", dir, name) ||
+        adal__buf_addf(&tmp, "%s/.%s.tmp", dir, name)) {
         rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
         goto out;
     }

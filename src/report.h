@@ -48,8 +48,7 @@ int adal__write_json_html(FILE *f, const char *s, size_t n);
 void adal__fmt_pct(char *buf, size_t n, double v, adal_lang lang);
 /* <!DOCTYPE> … </head>: the CSP allowing exactly `style` and `js` by their SHA-256, the
  * title (escaped) and the style sheet. */
-void adal__html_head(FILE *f, adal_lang lang, const char *title, const char *style,
-                     const char *js);
+void adal__html_head(FILE *f, adal_lang lang, const char *title, const char *style, const char *js);
 /* SHA-256 (sha256.c) and the base64 of a NUL-terminated string's SHA-256 for a CSP source
  * expression (out: 45 bytes at least). */
 void adal__sha256(const void *data, size_t n, unsigned char out[32]);

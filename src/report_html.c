@@ -45,7 +45,8 @@ static const char css[] =
     "border:1px solid #000;vertical-align:middle;margin-right:.3em}\n"
     ".sw-o{background:#fff}.sw-b{background:#333}.sw-c{background:repeating-linear-gradient("
     "45deg,#fff 0 3px,#555 3px 5px)}\n"
-    "tr.cur{font-weight:bold;outline:3px solid #000}tr.cur td:first-child::before{content:'\\25B6  '}\n"
+    "tr.cur{font-weight:bold;outline:3px solid #000}tr.cur td:first-child::before{content:'\\25B6  "
+    "'}\n"
     ".note{border-left:4px solid #000;padding:.3em .8em;background:#f4f4f4}\n"
     ".warn{border-left:4px double #000;padding:.3em .8em}\n"
     ".layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.2em}\n"
@@ -95,7 +96,8 @@ static const char script[] =
     "var side=document.getElementById('side');\n"
     "function show(n){var p=document.getElementById('pair-'+n);if(!p||!side)return;\n"
     "var c=p.cloneNode(true);c.removeAttribute('id');side.textContent='';side.appendChild(c);\n"
-    "var a=document.querySelectorAll('.sel'),i;for(i=0;i<a.length;i++)a[i].classList.remove('sel');\n"
+    "var "
+    "a=document.querySelectorAll('.sel'),i;for(i=0;i<a.length;i++)a[i].classList.remove('sel');\n"
     "a=document.querySelectorAll('#text a.m');for(i=0;i<a.length;i++)"
     "if(a[i].getAttribute('data-p')===String(n))a[i].classList.add('sel');}\n"
     "document.addEventListener('click',function(e){var t=e.target;\n"
@@ -195,7 +197,8 @@ int adal_write_html(FILE *f, const char *s, size_t n)
             if (invalid)
                 fputs("\xEF\xBF\xBD", f);
             else
-                fprintf(f, "<span class=\"cc\">\xE2\x80\xB9U+%04X\xE2\x80\xBA</span>", (unsigned)cp);
+                fprintf(f, "<span class=\"cc\">\xE2\x80\xB9U+%04X\xE2\x80\xBA</span>",
+                        (unsigned)cp);
             run = i;
             continue;
         }
@@ -221,8 +224,7 @@ int adal__write_json_html(FILE *f, const char *s, size_t n)
         if (c < 0x80) {
             i++;
             cp = c;
-            if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' &&
-                c != 0x7F)
+            if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' && c != 0x7F)
                 continue;
         } else {
             cp = adal__utf8_next(s, n, &i);
@@ -268,8 +270,7 @@ static void pct(hw *w, double v)
     raw(w, b);
 }
 
-void adal__html_head(FILE *f, adal_lang lang, const char *title, const char *style,
-                     const char *js)
+void adal__html_head(FILE *f, adal_lang lang, const char *title, const char *style, const char *js)
 {
     char hs[64], hj[64];
     adal__csp_hash(style, hs);
@@ -282,8 +283,10 @@ void adal__html_head(FILE *f, adal_lang lang, const char *title, const char *sty
             "<meta name=\"referrer\" content=\"no-referrer\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta name=\"generator\" content=\"adal %s\">\n<title>",
-            lang == ADAL_LANG_KK ? "kk" : lang == ADAL_LANG_RU ? "ru" : "en", hs, hj,
-            ADAL_VERSION);
+            lang == ADAL_LANG_KK   ? "kk"
+            : lang == ADAL_LANG_RU ? "ru"
+                                   : "en",
+            hs, hj, ADAL_VERSION);
     adal_write_html(f, title, strlen(title));
     fprintf(f, "</title>\n<style>%s</style>\n</head>\n", style);
 }
@@ -360,8 +363,8 @@ static void rubric(hw *w, const adal_score *s, const adal_policy *pol)
         orig ? T("Originality") : T("100 \xE2\x88\x92 borrowed"), T("Grade band"), T("Label"));
     for (unsigned i = 0; i < pol->nbands; i++) {
         const adal_band *b = &pol->bands[i];
-        out(w, "<tr%s data-index=\"%u\"><td>", i == s->band ? " class=\"cur\" aria-current=\"true\"" : "",
-            i);
+        out(w, "<tr%s data-index=\"%u\"><td>",
+            i == s->band ? " class=\"cur\" aria-current=\"true\"" : "", i);
         if (i == 0 || pol->bands[i - 1].min <= b->min)
             out(w, "\xE2\x89\xA5 %g %%", b->min);
         else if (b->min <= 0)
@@ -376,8 +379,7 @@ static void rubric(hw *w, const adal_score *s, const adal_policy *pol)
     }
     raw(w, "</table>\n");
     if (s->borderline)
-        out(w,
-            "<p class=\"warn\" id=\"borderline\"><b>%s</b> %s %g %s</p>\n", T("Borderline."),
+        out(w, "<p class=\"warn\" id=\"borderline\"><b>%s</b> %s %g %s</p>\n", T("Borderline."),
             T("The band figure lies within"), pol->borderline_margin,
             T("points of a cut-off, or rests on heuristic exclusions: read the text before "
               "deciding."));
@@ -413,16 +415,16 @@ static const char *kind_label(hw *w, adal_evasion k)
  * shown as an inserted box at that place. The others are marked where they are. */
 static int removed_kind(adal_evasion k)
 {
-    return k == ADAL_EV_HIDDEN || k == ADAL_EV_WHITE || k == ADAL_EV_TINY ||
-           k == ADAL_EV_NARROW || k == ADAL_EV_SPACED;
+    return k == ADAL_EV_HIDDEN || k == ADAL_EV_WHITE || k == ADAL_EV_TINY || k == ADAL_EV_NARROW ||
+           k == ADAL_EV_SPACED;
 }
 
 static void evasion(hw *w, const adal_doc *q)
 {
     adal_evasion_summary s;
     adal_doc_evasion(q, &s);
-    out(w, "<h2 id=\"evasion-h\">%s</h2>\n<div id=\"evasion\" data-suspicious=\"%d\">", T("Evasion"),
-        s.suspicious ? 1 : 0);
+    out(w, "<h2 id=\"evasion-h\">%s</h2>\n<div id=\"evasion\" data-suspicious=\"%d\">",
+        T("Evasion"), s.suspicious ? 1 : 0);
     if (s.suspicious)
         out(w, "<p class=\"warn\"><b>%s</b> %s</p>\n", T("Suspicious."),
             T("The document hides or disguises text; the marked places in the text below show "
@@ -434,11 +436,15 @@ static void evasion(hw *w, const adal_doc *q)
         out(w, "<p>%s</p></div>\n", T("No hidden or disguised text found."));
         return;
     }
-    out(w, "<table id=\"evasion-counts\"><tr><th>%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th></tr>\n",
+    out(w,
+        "<table id=\"evasion-counts\"><tr><th>%s</th><th class=\"n\">%s</th><th "
+        "class=\"n\">%s</th></tr>\n",
         T("Trick"), T("Places"), T("Characters"));
     for (int k = 0; k < ADAL_EV__COUNT; k++)
         if (s.count[k])
-            out(w, "<tr data-kind=\"%s\"><td>%s</td><td class=\"n\">%u</td><td class=\"n\">%u</td></tr>\n",
+            out(w,
+                "<tr data-kind=\"%s\"><td>%s</td><td class=\"n\">%u</td><td "
+                "class=\"n\">%u</td></tr>\n",
                 adal_evasion_name((adal_evasion)k), kind_label(w, (adal_evasion)k), s.count[k],
                 s.chars[k]);
     raw(w, "</table>\n<details><summary>");
@@ -668,8 +674,9 @@ static void sources_table(hw *w, const adal_report *r)
         T("Passages"));
     for (size_t i = 0; i < ns; i++) {
         const adal_source_result *s = adal_report_source(r, i);
-        out(w, "<tr id=\"src-%zu\" data-percent=\"%.1f\" data-attributed=\"%.1f\"><td class=\"n\">"
-               "<span class=\"sw s%zu\"></span>%zu</td><td>",
+        out(w,
+            "<tr id=\"src-%zu\" data-percent=\"%.1f\" data-attributed=\"%.1f\"><td class=\"n\">"
+            "<span class=\"sw s%zu\"></span>%zu</td><td>",
             i, adal__round1(s->percent), adal__round1(s->percent_attributed), i % NPAL, i + 1);
         escz(w, s->id);
         raw(w, "</td><td class=\"n\">");
@@ -691,8 +698,9 @@ static void pairs(hw *w, const adal_report *r)
     for (size_t i = 0; i < np; i++) {
         const adal_passage *p = adal_report_passage(r, i);
         const adal_source_result *s = adal_report_source(r, p->source);
-        out(w, "<div class=\"pair\" id=\"pair-%zu\" data-src=\"%u\" data-qstart=\"%u\" "
-               "data-qend=\"%u\" data-cited=\"%d\"><h4><span class=\"sw s%u\"></span>%zu. %s %u: ",
+        out(w,
+            "<div class=\"pair\" id=\"pair-%zu\" data-src=\"%u\" data-qstart=\"%u\" "
+            "data-qend=\"%u\" data-cited=\"%d\"><h4><span class=\"sw s%u\"></span>%zu. %s %u: ",
             i, p->source, p->qstart, p->qend, p->cited ? 1 : 0, p->source % NPAL, i + 1,
             T("source"), p->source + 1);
         escz(w, s ? s->id : "");
@@ -728,8 +736,9 @@ static void data_block(hw *w, const adal_report *r, const adal_score *s, const c
 {
     raw(w, "<script type=\"application/json\" id=\"adal-data\">{\"format_version\":1,\"file\":");
     jstr(w, file);
-    out(w, ",\"originality\":%.1f,\"borrowed\":%.1f,\"cited\":%.1f,\"excluded\":%.1f,"
-           "\"band\":%u,\"borderline\":%s,\"passages\":%zu,\"sources\":[",
+    out(w,
+        ",\"originality\":%.1f,\"borrowed\":%.1f,\"cited\":%.1f,\"excluded\":%.1f,"
+        "\"band\":%u,\"borderline\":%s,\"passages\":%zu,\"sources\":[",
         adal__round1(s->originality), adal__round1(s->borrowed), adal__round1(s->cited),
         adal__round1(s->excluded), s->band, s->borderline ? "true" : "false",
         adal_report_npassages(r));
@@ -761,7 +770,8 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
 
     adal__buf title;
     adal__buf_init(&title, 0);
-    if (adal__buf_addf(&title, "%s \xE2\x80\x94 %s", T("Originality report"), file ? file : "") != 0) {
+    if (adal__buf_addf(&title, "%s \xE2\x80\x94 %s", T("Originality report"), file ? file : "") !=
+        0) {
         adal__buf_free(&title);
         return adal__err(ctx, ADAL_ENOMEM, "out of memory writing the HTML report");
     }
@@ -781,8 +791,8 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
     out(w, "<div class=\"figs\"><div class=\"fig\">%s: <b id=\"originality\" data-value=\"%.1f\">",
         T("Originality"), adal__round1(s.originality));
     pct(w, s.originality);
-    out(w, "</b></div><div class=\"fig\">%s: <b id=\"borrowed\" data-value=\"%.1f\">", T("Borrowed"),
-        adal__round1(s.borrowed));
+    out(w, "</b></div><div class=\"fig\">%s: <b id=\"borrowed\" data-value=\"%.1f\">",
+        T("Borrowed"), adal__round1(s.borrowed));
     pct(w, s.borrowed);
     out(w, "</b></div><div class=\"fig\">%s: <b id=\"cited\" data-value=\"%.1f\">", T("Cited"),
         adal__round1(s.cited));
@@ -819,8 +829,7 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         if (!wn || strncmp(wn, "excluded ", 9) == 0)
             continue;
         if (!nw++)
-            out(w, "<div class=\"warn\" id=\"warnings\"><b>%s</b><ul>\n",
-                T("Notes on confidence"));
+            out(w, "<div class=\"warn\" id=\"warnings\"><b>%s</b><ul>\n", T("Notes on confidence"));
         raw(w, "<li>");
         escz(w, wn);
         raw(w, "</li>\n");
@@ -839,7 +848,8 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
     int rc = full_text(w, r);
     if (rc == ADAL_ENOMEM)
         return adal__err(ctx, ADAL_ENOMEM, "out of memory writing the HTML report");
-    out(w, "<aside id=\"side\" aria-live=\"polite\"><p>%s</p><noscript><p>%s</p></noscript></aside>\n",
+    out(w,
+        "<aside id=\"side\" aria-live=\"polite\"><p>%s</p><noscript><p>%s</p></noscript></aside>\n",
         T("Select a marked passage to see it beside its source."),
         T("Without JavaScript, each marked passage links to its pair below."));
     raw(w, "</div>\n");
@@ -847,7 +857,8 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
     pairs(w, r);
     out(w, "<footer><p>adal %s. %s</p></footer>\n", ADAL_VERSION,
         T("Percentages are shares of the letters and digits of the counted text (DESIGN.md "
-          "\xC2\xA7" "3)."));
+          "\xC2\xA7"
+          "3)."));
     data_block(w, r, &s, file);
     out(w, "<script>%s</script>\n</body>\n</html>\n", script);
     if (w->err || ferror(f))

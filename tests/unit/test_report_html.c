@@ -67,7 +67,8 @@ TEST(html_escape_text_and_attributes)
 TEST(html_json_in_script_is_escaped)
 {
     char *s = cap_json("</script><!--\xE2\x80\xA8\xE2\x80\xA9&\"\\\x01\xE2\x80\xAE ok");
-    CHECK_EQ_STR(s, "\"\\u003c/script\\u003e\\u003c!--\\u2028\\u2029\\u0026\\\"\\\\\\u0001\\u202e ok\"");
+    CHECK_EQ_STR(
+        s, "\"\\u003c/script\\u003e\\u003c!--\\u2028\\u2029\\u0026\\\"\\\\\\u0001\\u202e ok\"");
     /* and it is still the same string for a JSON parser */
     json_t *j = json_loads(s, JSON_DECODE_ANY, NULL);
     CHECK(j && json_is_string(j));
@@ -270,8 +271,8 @@ TEST(html_numbers_and_labels_per_language)
             CHECK(strstr(h, "<ins class=\"hid ev-white\"") != NULL);
             CHECK(strstr(h, "class=\"ev ev-homoglyph\"") != NULL);
             /* the rubric row of the band is marked */
-            snprintf(want, sizeof want, "<tr class=\"cur\" aria-current=\"true\" data-index=\"%u\">",
-                     sc.band);
+            snprintf(want, sizeof want,
+                     "<tr class=\"cur\" aria-current=\"true\" data-index=\"%u\">", sc.band);
             CHECK(strstr(h, want) != NULL);
             check_csp(h);
         }
