@@ -454,7 +454,7 @@ static void evasion(hw *w, const adal_doc *q)
     for (size_t i = 0; i < nf && i < MAX_FINDINGS_LISTED; i++) {
         const adal_finding *fd = adal_doc_finding(q, i);
         out(w, "<li data-kind=\"%s\"><a href=\"#f%zu\">%s</a>, %s \xC2\xB6%u: <q>",
-            adal_evasion_name(fd->kind), i, kind_label(w, fd->kind), adal_part_name(fd->part),
+            adal_evasion_name(fd->kind), i, kind_label(w, fd->kind), T(adal_part_name(fd->part)),
             fd->para + 1);
         escz(w, fd->text);
         raw(w, "</q></li>\n");
@@ -634,7 +634,7 @@ static int full_text(hw *w, const adal_report *r)
             qsort(t.cut, t.ncut, sizeof *t.cut, cmp_u32);
         out(w, "<p id=\"seg-%zu\" data-part=\"%s\">", si, adal_part_name(g->part));
         if (g->part != ADAL_PART_BODY)
-            out(w, "<span class=\"part\">%s</span>", adal_part_name(g->part));
+            out(w, "<span class=\"part\">%s</span>", T(adal_part_name(g->part)));
         uint32_t a = lo;
         for (size_t k = 0; k <= t.ncut; k++) {
             uint32_t b = k < t.ncut ? t.cut[k] : hi;

@@ -65,6 +65,17 @@ static const char *const labels_en[L__COUNT] = {
     N_("100 \xE2\x88\x92 borrowed"),
 };
 
+/* Evasion kinds and document parts as the text report names them: the English names are
+ * adal_evasion_name() and adal_part_name(), translated like the other labels. */
+static const char *const ev_msgids[ADAL_EV__COUNT] = {
+    N_("hidden"),    N_("white"),     N_("tiny"),      N_("narrow"),       N_("spaced"),
+    N_("homoglyph"), N_("invisible"), N_("odd-space"), N_("kazakh-latin"),
+};
+static const char *const part_msgids[ADAL_PART__COUNT] = {
+    N_("body"),    N_("table"),  N_("footnote"), N_("endnote"),
+    N_("textbox"), N_("header"), N_("footer"),   N_("comment"),
+};
+
 #define MAX_FINDINGS_SHOWN 40
 
 typedef struct tw {
@@ -264,13 +275,24 @@ static void foreign_letters(tw *w, const char *s)
     }
     if (!n)
         return;
-    out(w, "  [Latin/Greek:");
+    out(w, "  [%s:", adal_tr(w->o->lang, "Latin/Greek"));
     for (unsigned k = 0; k < n; k++) {
         char u[5] = {0};
         adal__utf8_put(u, seen[k]);
         out(w, " %s", u);
     }
     out(w, "]");
+}
+
+static unsigned utf8_cols(const char *s)
+{
+    size_t i = 0, n = strlen(s);
+    unsigned c = 0;
+    while (i < n) {
+        adal__utf8_next(s, n, &i);
+        c++;
+    }
+    return c;
 }
 
 static void write_evasion(tw *w, const adal_doc *q)
@@ -281,7 +303,7 @@ static void write_evasion(tw *w, const adal_doc *q)
     int any = 0;
     for (int k = 0; k < ADAL_EV__COUNT; k++)
         if (s.count[k]) {
-            out(w, "%s %s %u (%u %s)", any ? "," : "", adal_evasion_name((adal_evasion)k),
+            out(w, "%s %s %u (%u %s)", any ? "," : "", adal_tr(w->o->lang, ev_msgids[k]),
                 s.count[k], s.chars[k], w->L[L_CHARS]);
             any = 1;
         }
@@ -293,8 +315,16 @@ static void write_evasion(tw *w, const adal_doc *q)
     size_t nf = adal_doc_nfindings(q);
     for (size_t i = 0; i < nf && i < MAX_FINDINGS_SHOWN; i++) {
         const adal_finding *f = adal_doc_finding(q, i);
-        out(w, "   %-12s %s \xC2\xB6%u @%u: ", adal_evasion_name(f->kind), adal_part_name(f->part),
-            f->para + 1, f->start);
+        const char *kind = (unsigned)f->kind < ADAL_EV__COUNT
+                               ? adal_tr(w->o->lang, ev_msgids[f->kind])
+                               : adal_evasion_name(f->kind);
+        const char *part = (unsigned)f->part < ADAL_PART__COUNT
+                               ? adal_tr(w->o->lang, part_msgids[f->part])
+                               : adal_part_name(f->part);
+        out(w, "   %s", kind);
+        unsigned cols = utf8_cols(kind);
+        pad(w, cols < 12 ? 12 - cols : 0);
+        out(w, " %s \xC2\xB6%u @%u: ", part, f->para + 1, f->start);
         safez(w, f->text);
         if (f->kind == ADAL_EV_HOMOGLYPH)
             foreign_letters(w, f->text);
