@@ -449,8 +449,9 @@ int adal_write_safe(FILE *f, const char *s, size_t n);
  * doubled); a cell that starts with = + - @ (or tab/CR) gets a leading ' so a spreadsheet
  * does not run it as a formula (OWASP CSV injection). Returns ADAL_OK or ADAL_EIO. */
 int adal_write_csv_cell(FILE *f, const char *s, size_t n, char sep);
-/* Text for HTML: & < > " ' escaped; controls, bidi controls and zero-width characters shown
- * as a visible ‹U+XXXX›; invalid UTF-8 as U+FFFD. Safe in element text and quoted
+/* Text for HTML: & < > " ' escaped; controls and bidi controls shown as a visible
+ * ‹U+XXXX›, zero-width characters as a small mark (<span class="zw" title="U+XXXX">, drawn
+ * by the report's style sheet); invalid UTF-8 as U+FFFD. Safe in element text and quoted
  * attribute values. Returns ADAL_OK or ADAL_EIO. */
 int adal_write_html(FILE *f, const char *s, size_t n);
 

@@ -74,11 +74,13 @@ static const char css[] =
     "a.m.cited sup.sn::after{content:' \\275D'}\n"
     ".excl{color:#555;background:repeating-linear-gradient(135deg,#fff 0 4px,#e6e6e6 4px 8px);"
     "text-decoration:line-through #888}\n"
-    ".ev{outline:2px solid #000;outline-offset:1px}\n"
+    ".ev{outline:1px dashed #000}.ev-homoglyph{outline:2px solid #000;outline-offset:1px}\n"
     "ins.hid{text-decoration:none;border:2px dashed #000;background:#fff;font-size:.9em;"
     "padding:0 .2em}\n"
     ".tag{font-size:.75em;font-weight:bold;text-transform:uppercase;margin-right:.3em}\n"
-    ".cc{font-size:.8em;border:1px solid #888;padding:0 .1em;font-family:monospace}\n"
+    ".cc{font-size:.6em;border:1px solid #888;padding:0 .05em;font-family:monospace;"
+    "vertical-align:.2em;line-height:1}\n"
+    ".zw::before{content:'\\A6';font-size:.8em;color:#a00;font-weight:bold}\n"
     ".sel{outline:3px solid #000}\n"
     ".pair{border:1px solid #999;margin:.6em 0;padding:.4em;break-inside:avoid}\n"
     ".pair h4{margin:.1em 0 .3em}.cols{display:grid;grid-template-columns:1fr 1fr;gap:.8em}\n"
@@ -158,7 +160,18 @@ static int visible_cp(uint32_t cp)
            cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xAD;
 }
 
-int adal_write_html(FILE *f, const char *s, size_t n)
+/* Zero-width characters (splitting a word for the matcher, invisible on screen): shown as a
+ * small mark drawn by the style sheet (the code point in its title), so a text where every
+ * word hides one stays readable while each one remains visible. */
+static int zero_width(uint32_t cp)
+{
+    return cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF ||
+           cp == 0xAD;
+}
+
+/* markup = 0: for <title> and other text-only places, every visible code point as plain
+ * ‹U+XXXX› text. */
+static int write_html(FILE *f, const char *s, size_t n, int markup)
 {
     size_t i = 0, run = 0;
     while (i < n) {
@@ -196,6 +209,10 @@ int adal_write_html(FILE *f, const char *s, size_t n)
                 return ADAL_EIO;
             if (invalid)
                 fputs("\xEF\xBF\xBD", f);
+            else if (!markup)
+                fprintf(f, "\xE2\x80\xB9U+%04X\xE2\x80\xBA", (unsigned)cp);
+            else if (zero_width(cp))
+                fprintf(f, "<span class=\"zw\" title=\"U+%04X\"></span>", (unsigned)cp);
             else
                 fprintf(f, "<span class=\"cc\">\xE2\x80\xB9U+%04X\xE2\x80\xBA</span>",
                         (unsigned)cp);
@@ -210,6 +227,11 @@ int adal_write_html(FILE *f, const char *s, size_t n)
     if (n > run && fwrite(s + run, 1, n - run, f) != n - run)
         return ADAL_EIO;
     return ferror(f) ? ADAL_EIO : ADAL_OK;
+}
+
+int adal_write_html(FILE *f, const char *s, size_t n)
+{
+    return write_html(f, s, n, 1);
 }
 
 int adal__write_json_html(FILE *f, const char *s, size_t n)
@@ -287,7 +309,7 @@ void adal__html_head(FILE *f, adal_lang lang, const char *title, const char *sty
             : lang == ADAL_LANG_RU ? "ru"
                                    : "en",
             hs, hj, ADAL_VERSION);
-    adal_write_html(f, title, strlen(title));
+    write_html(f, title, strlen(title), 0);
     fprintf(f, "</title>\n<style>%s</style>\n</head>\n", style);
 }
 

@@ -187,10 +187,13 @@ PROBE = r"""(() => {
 
 
 def visible_form(s):
-    """What adal_write_html shows for a string: controls, bidi and zero-width characters as
-    ‹U+XXXX›."""
+    """The text content adal_write_html gives a string: controls and bidi controls as
+    ‹U+XXXX›, zero-width characters as an empty span (the style sheet draws the mark)."""
     def rep(m):
-        return "\u2039U+%04X\u203a" % ord(m.group(0))
+        c = m.group(0)
+        if c in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
+            return ""
+        return "\u2039U+%04X\u203a" % ord(c)
     return re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069"
                   "\u2028\u2029\ufeff\u00ad]", rep, s)
 

@@ -52,7 +52,7 @@ TEST(html_escape_text_and_attributes)
         {"a & b", "a &amp; b"},
         {"\" onmouseover='x'", "&quot; onmouseover=&#39;x&#39;"},
         {"Evil\xE2\x80\xAEgnp.exe", "Evil<span class=\"cc\">‹U+202E›</span>gnp.exe"},
-        {"zero\xE2\x80\x8Bwidth", "zero<span class=\"cc\">‹U+200B›</span>width"},
+        {"zero\xE2\x80\x8Bwidth", "zero<span class=\"zw\" title=\"U+200B\"></span>width"},
         {"\x1b[2J", "<span class=\"cc\">‹U+001B›</span>[2J"},
         {"bad\xFF", "bad\xEF\xBF\xBD"},
         {"tab\tnl\n", "tab\tnl\n"},
