@@ -289,20 +289,22 @@ static const char *base_name(const char *p)
 
 /* ---- transactions ------------------------------------------------------------------------ */
 
-/* A change's own transaction, or nothing inside adal_store_begin. */
+/* A change's own transaction, or a savepoint inside adal_store_begin. */
 static int txn_begin(adal_store *s, adal_ctx *ctx)
 {
-    return s->in_txn ? ADAL_OK : s->ops->begin_write(s->be, ctx);
+    return s->in_txn ? s->ops->savepoint(s->be, ctx) : s->ops->begin_write(s->be, ctx);
 }
 
-/* Commit on success, roll back on failure (inside adal_store_begin a failed change rolls
- * back the whole transaction: the store is never left half-changed). */
+/* Commit on success, roll back on failure; inside adal_store_begin a failed change is
+ * undone alone and the transaction stays open (a bad file does not cost the others). */
 static int txn_end(adal_store *s, adal_ctx *ctx, int rc)
 {
     if (rc == ADAL_OK)
-        return s->in_txn ? ADAL_OK : s->ops->commit(s->be, ctx);
-    s->ops->rollback(s->be);
-    s->in_txn = 0;
+        return s->in_txn ? s->ops->release(s->be, ctx) : s->ops->commit(s->be, ctx);
+    if (s->in_txn)
+        s->ops->rollback_to(s->be);
+    else
+        s->ops->rollback(s->be);
     return rc;
 }
 

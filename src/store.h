@@ -37,6 +37,10 @@ typedef struct adal__store_ops {
     int (*begin_read)(void *be, adal_ctx *ctx);
     int (*commit)(void *be, adal_ctx *ctx);
     void (*rollback)(void *be);
+    /* a nested change inside an open transaction: undone alone on failure */
+    int (*savepoint)(void *be, adal_ctx *ctx);
+    int (*release)(void *be, adal_ctx *ctx);
+    void (*rollback_to)(void *be);
     /* meta: 1 found (value copied, NUL-terminated), 0 absent, < 0 error */
     int (*meta_get)(void *be, adal_ctx *ctx, const char *key, char *out, size_t cap);
     int (*meta_set)(void *be, adal_ctx *ctx, const char *key, const char *value);

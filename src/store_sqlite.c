@@ -315,9 +315,14 @@ static int sq_open(void **out, adal_ctx *ctx, const char *path, unsigned flags,
         if (rc)
             goto fail;
     }
+    /* a writer's page cache may grow to 256 MiB: bulk adds touch postings pages all over
+     * the tree (random hashes), and a cache that holds them writes each once per commit;
+     * SQLite allocates it only as pages are used, so checks stay small */
     rc = exec(b, ctx,
-              "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
-              "PRAGMA temp_store = MEMORY",
+              b->readonly ? "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
+                            "PRAGMA temp_store = MEMORY"
+                          : "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; "
+                            "PRAGMA temp_store = MEMORY",
               "open");
     if (rc == ADAL_OK && b->readonly)
         rc = exec(b, ctx, "PRAGMA query_only = 1", "open");
@@ -366,6 +371,22 @@ static void sq_rollback(void *be)
     sq *b = be;
     if (!sqlite3_get_autocommit(b->db))
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int sq_savepoint(void *be, adal_ctx *ctx)
+{
+    return exec(be, ctx, "SAVEPOINT change", "start a change");
+}
+
+static int sq_release(void *be, adal_ctx *ctx)
+{
+    return exec(be, ctx, "RELEASE change", "finish a change");
+}
+
+static void sq_rollback_to(void *be)
+{
+    sq *b = be;
+    sqlite3_exec(b->db, "ROLLBACK TO change; RELEASE change", NULL, NULL, NULL);
 }
 
 static int sq_meta_get(void *be, adal_ctx *ctx, const char *key, char *out, size_t cap)
@@ -734,7 +755,7 @@ static int sq_verify(void *be, adal_ctx *ctx)
 
 const adal__store_ops adal__store_sqlite = {
     "sqlite",       sq_open,       sq_close,     sq_begin_write, sq_begin_read, sq_commit,
-    sq_rollback,    sq_meta_get,   sq_meta_set,  sq_find_hash,   sq_doc_insert, sq_doc_delete,
+    sq_rollback,    sq_savepoint,  sq_release,   sq_rollback_to, sq_meta_get,   sq_meta_set,  sq_find_hash,   sq_doc_insert, sq_doc_delete,
     sq_doc_update,  sq_doc_get,    sq_list,      sq_ndocs,       sq_post_add,   sq_post_del,
     sq_post_clear,  sq_post_del_doc, sq_post_get, sq_stats,     sq_verify,
 };

@@ -87,7 +87,7 @@ TEST(faults_txt_every_allocation)
  * is intact afterwards (same documents, PRAGMA integrity_check and the store's own counts). */
 #include <unistd.h>
 
-enum { OP_ADD, OP_LOAD, OP_CHECK, OP_REMOVE, OP_REINDEX };
+enum { OP_ADD, OP_LOAD, OP_CHECK, OP_REMOVE, OP_REINDEX, OP_ADD_IN_TXN };
 
 static char fdir[64], fdb[128];
 
@@ -153,6 +153,16 @@ static void store_torture(int op)
         uint64_t before = ndocs_of(ctx);
         int64_t id = 0;
         int added = 0, rc;
+        adal_doc *first = NULL;
+        if (op == OP_ADD_IN_TXN) {
+            /* one add done in the transaction, then the failing one: the first is kept */
+            first = fload(ctx, "tests/data/texts/essays/ru_clean.txt");
+            CHECK_EQ_INT(adal_store_begin(s, ctx), ADAL_OK);
+            CHECK(first && adal_store_add(s, ctx, first, ADAL_KIND_SOURCE, NULL, NULL, &id,
+                                          &added) == ADAL_OK);
+            before += added; /* added by the first round only */
+            added = 0;
+        }
         adal__fail_alloc_after(k, false);
         switch (op) {
         case OP_ADD:
@@ -167,6 +177,9 @@ static void store_torture(int op)
         case OP_REMOVE:
             rc = adal_store_remove(s, ctx, 2);
             break;
+        case OP_ADD_IN_TXN:
+            rc = adal_store_add(s, ctx, q, ADAL_KIND_SUBMISSION, "l", "s", &id, &added);
+            break;
         default:
             rc = adal_store_reindex(s, ctx, NULL, NULL);
             break;
@@ -175,6 +188,9 @@ static void store_torture(int op)
         adal__fail_alloc_after(0, false);
         char msg[ADAL_ERRMSG_MAX];
         snprintf(msg, sizeof msg, "%s", adal_errmsg(ctx));
+        if (op == OP_ADD_IN_TXN)
+            CHECK_EQ_INT(adal_store_commit(s, ctx), ADAL_OK);
+        adal_doc_free(first);
         adal_store_close(s);
         uint64_t after = ndocs_of(ctx);
         if (rc == ADAL_OK) {
@@ -198,14 +214,14 @@ static void store_torture(int op)
             clean = 1;
             break;
         }
-        if (rc == ADAL_OK && (op == OP_ADD || op == OP_REMOVE))
+        if (rc == ADAL_OK && (op == OP_ADD || op == OP_REMOVE || op == OP_ADD_IN_TXN))
             break; /* the change is made; later allocations were not on its path */
         if (rc != ADAL_OK && rc != ADAL_ENOMEM)
             break;
     }
     if (getenv("ADAL_FAULTS_VERBOSE"))
         fprintf(stderr, "    store op %d: %ld allocations tried\n", op, k);
-    CHECK(clean || op == OP_ADD || op == OP_REMOVE);
+    CHECK(clean || op == OP_ADD || op == OP_REMOVE || op == OP_ADD_IN_TXN);
     CHECK(k > 1);
     adal_ctx_free(rctx);
     const char *sfx[] = {"", "-wal", "-shm"};
@@ -240,4 +256,9 @@ TEST(faults_store_remove)
 TEST(faults_store_reindex)
 {
     store_torture(OP_REINDEX);
+}
+
+TEST(faults_store_add_in_transaction)
+{
+    store_torture(OP_ADD_IN_TXN);
 }
