@@ -271,7 +271,8 @@ static int list_text(const adal_store_entry *e, void *arg)
 static int list_json(const adal_store_entry *e, void *arg)
 {
     (void)arg;
-    printf("{\"id\":%lld,\"kind\":\"%s\",\"name\":", (long long)e->id, kind_name(e->kind));
+    printf("{\"format_version\":1,\"id\":%lld,\"kind\":\"%s\",\"name\":", (long long)e->id,
+           kind_name(e->kind));
     json_str(stdout, e->name);
     fputs(",\"label\":", stdout);
     json_str(stdout, e->label);
