@@ -36,6 +36,7 @@ struct adal_store {
     void *be;
     char *path;
     int in_txn; /* inside adal_store_begin: add and remove join that transaction */
+    int aborted; /* that transaction was undone by a store failure (disk full, I/O, lock) */
 };
 
 /* ---- versions ---------------------------------------------------------------------------- */
@@ -292,18 +293,29 @@ static const char *base_name(const char *p)
 /* A change's own transaction, or a savepoint inside adal_store_begin. */
 static int txn_begin(adal_store *s, adal_ctx *ctx)
 {
+    if (s->aborted)
+        return adal__err(ctx, ADAL_ESTORE,
+                         "the store transaction was undone after an earlier failure");
     return s->in_txn ? s->ops->savepoint(s->be, ctx) : s->ops->begin_write(s->be, ctx);
 }
 
 /* Commit on success, roll back on failure; inside adal_store_begin a failed change is
- * undone alone and the transaction stays open (a bad file does not cost the others). */
+ * undone alone and the transaction stays open (a bad file does not cost the others) —
+ * unless the store itself failed (disk full, I/O error, read-only, locked) or the backend
+ * lost the transaction: then all of it is undone, so the store holds exactly what it held
+ * at adal_store_begin, and the changes that follow fail until a new begin. */
 static int txn_end(adal_store *s, adal_ctx *ctx, int rc)
 {
     if (rc == ADAL_OK)
         return s->in_txn ? s->ops->release(s->be, ctx) : s->ops->commit(s->be, ctx);
-    if (s->in_txn)
-        s->ops->rollback_to(s->be);
-    else
+    if (s->in_txn) {
+        int lost = s->ops->rollback_to(s->be);
+        if (lost || rc == ADAL_EIO || rc == ADAL_ESTORE || rc == ADAL_EBUSY) {
+            s->ops->rollback(s->be);
+            s->in_txn = 0;
+            s->aborted = 1;
+        }
+    } else
         s->ops->rollback(s->be);
     return rc;
 }
@@ -313,6 +325,7 @@ int adal_store_begin(adal_store *s, adal_ctx *ctx)
     adal__err_clear(ctx);
     if (s->in_txn)
         return adal__err(ctx, ADAL_EINVAL, "a store transaction is already open");
+    s->aborted = 0;
     int rc = s->ops->begin_write(s->be, ctx);
     if (rc == ADAL_OK)
         s->in_txn = 1;
@@ -322,6 +335,11 @@ int adal_store_begin(adal_store *s, adal_ctx *ctx)
 int adal_store_commit(adal_store *s, adal_ctx *ctx)
 {
     adal__err_clear(ctx);
+    if (s->aborted) {
+        s->aborted = 0;
+        return adal__err(ctx, ADAL_ESTORE,
+                         "nothing committed: the transaction was undone after a failure");
+    }
     if (!s->in_txn)
         return adal__err(ctx, ADAL_EINVAL, "no store transaction is open");
     s->in_txn = 0;
@@ -330,6 +348,8 @@ int adal_store_commit(adal_store *s, adal_ctx *ctx)
 
 void adal_store_rollback(adal_store *s)
 {
+    if (s)
+        s->aborted = 0;
     if (s && s->in_txn) {
         s->ops->rollback(s->be);
         s->in_txn = 0;

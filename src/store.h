@@ -40,7 +40,8 @@ typedef struct adal__store_ops {
     /* a nested change inside an open transaction: undone alone on failure */
     int (*savepoint)(void *be, adal_ctx *ctx);
     int (*release)(void *be, adal_ctx *ctx);
-    void (*rollback_to)(void *be);
+    /* 1 when the enclosing transaction was lost as well (the backend rolled it all back) */
+    int (*rollback_to)(void *be);
     /* meta: 1 found (value copied, NUL-terminated), 0 absent, < 0 error */
     int (*meta_get)(void *be, adal_ctx *ctx, const char *key, char *out, size_t cap);
     int (*meta_set)(void *be, adal_ctx *ctx, const char *key, const char *value);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* How long a writer (or a reader meeting a WAL recovery) waits for a lock. */
 #define BUSY_MS adal__store_busy_ms
@@ -102,10 +103,50 @@ static void nap(void)
     nanosleep(&ts, NULL);
 }
 
+/* Why writing the store failed, from the file system's point of view (disk full, read-only
+ * file or folder), for the one-line message; NULL when it is none of these. */
+static const char *write_problem(sq *b, int rc, char *buf, size_t cap)
+{
+    int e = b && b->db ? sqlite3_system_errno(b->db) : 0;
+    if ((rc & 0xFF) == SQLITE_FULL || e == ENOSPC)
+        return "the disk is full";
+    if (e == EDQUOT)
+        return "the disk quota is exhausted";
+    if (!b || !b->path)
+        return NULL;
+    int prc = rc & 0xFF;
+    if (prc != SQLITE_READONLY && prc != SQLITE_CANTOPEN && prc != SQLITE_PERM &&
+        prc != SQLITE_IOERR && e != EACCES && e != EPERM && e != EROFS)
+        return NULL;
+    /* access() answers for this process's user, as the open did */
+    if (access(b->path, F_OK) == 0 && access(b->path, W_OK) != 0) {
+        snprintf(buf, cap, "the file is read-only (%s)", strerror(errno));
+        return buf;
+    }
+    const char *slash = strrchr(b->path, '/');
+    char dir[4096];
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else if (slash == b->path)
+        snprintf(dir, sizeof dir, "/");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - b->path), b->path);
+    if (access(dir, W_OK) != 0) {
+        snprintf(buf, cap,
+                 "its folder is read-only (%s); SQLite keeps the files -wal and -shm "
+                 "beside the store",
+                 strerror(errno));
+        return buf;
+    }
+    return NULL;
+}
+
 /* An SQLite result code as an adal error with the detail on ctx. */
 static int fail(adal_ctx *ctx, sq *b, int rc, const char *what)
 {
     const char *m = b && b->db ? sqlite3_errmsg(b->db) : sqlite3_errstr(rc);
+    char buf[256];
+    const char *why;
     switch (rc & 0xFF) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -114,17 +155,32 @@ static int fail(adal_ctx *ctx, sq *b, int rc, const char *what)
                          what, BUSY_MS / 1000.0);
     case SQLITE_NOMEM:
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
-    case SQLITE_CANTOPEN:
-        return adal__err(ctx, ADAL_EIO, "%s: cannot open the corpus store (%s)", what, m);
-    case SQLITE_READONLY:
-        return adal__err(ctx, ADAL_ESTORE, "%s: the corpus store is read-only (%s)", what, m);
     case SQLITE_NOTADB:
         return adal__err(ctx, ADAL_ESTORE, "%s: not an SQLite database", what);
     case SQLITE_CORRUPT:
         return adal__err(ctx, ADAL_ESTORE, "%s: the corpus store is damaged (%s)", what, m);
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
+    default:
+        break;
+    }
+    /* a failed write undoes the whole transaction (SQLite's journal), so the store holds
+     * what it held before: say so, and say why in words a user can act on */
+    if ((why = write_problem(b, rc, buf, sizeof buf)) != NULL) {
+        if (b && b->readonly)
+            return adal__err(ctx, ADAL_EIO, "cannot read the corpus store: %s", why);
+        return adal__err(ctx, (rc & 0xFF) == SQLITE_READONLY ? ADAL_ESTORE : ADAL_EIO,
+                         "cannot write the corpus store: %s; it is left as it was", why);
+    }
+    switch (rc & 0xFF) {
+    case SQLITE_CANTOPEN:
+        return adal__err(ctx, ADAL_EIO, "%s: cannot open the corpus store (%s)", what, m);
+    case SQLITE_READONLY:
+        return adal__err(ctx, ADAL_ESTORE, "%s: the corpus store is read-only (%s)", what, m);
+    case SQLITE_IOERR: {
+        int e = b && b->db ? sqlite3_system_errno(b->db) : 0;
+        if (e)
+            return adal__err(ctx, ADAL_EIO, "%s: %s (%s)", what, m, strerror(e));
         return adal__err(ctx, ADAL_EIO, "%s: %s", what, m);
+    }
     default:
         return adal__err(ctx, ADAL_ESTORE, "%s: %s", what, m);
     }
@@ -208,7 +264,7 @@ static void sq_close(void *be)
     adal__free(b);
 }
 
-static int one_int(sq *b, adal_ctx *ctx, const char *sql, int64_t *out)
+static int one_int(sq *b, adal_ctx *ctx, const char *sql, int64_t *out, const char *what)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(b->db, sql, -1, &st, NULL);
@@ -220,7 +276,7 @@ static int one_int(sq *b, adal_ctx *ctx, const char *sql, int64_t *out)
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_OK ? ADAL_OK : fail(ctx, b, rc, sql);
+    return rc == SQLITE_OK ? ADAL_OK : fail(ctx, b, rc, what);
 }
 
 static int create_schema(sq *b, adal_ctx *ctx, const char *const *meta)
@@ -229,7 +285,8 @@ static int create_schema(sq *b, adal_ctx *ctx, const char *const *meta)
     if (rc)
         return rc;
     int64_t ntables = 0;
-    rc = one_int(b, ctx, "SELECT count(*) FROM sqlite_master", &ntables);
+    rc = one_int(b, ctx, "SELECT count(*) FROM sqlite_master", &ntables,
+                 "create the corpus store");
     if (rc == ADAL_OK && ntables == 0) { /* nobody created it meanwhile */
         rc = exec(b, ctx, schema_sql, "create the corpus store");
         if (rc == ADAL_OK) {
@@ -287,8 +344,14 @@ static int sq_open(void **out, adal_ctx *ctx, const char *path, unsigned flags,
     }
     sqlite3_extended_result_codes(b->db, 0);
     sqlite3_busy_timeout(b->db, BUSY_MS);
+    /* SQLite opens a file it may not write read-only without a word; a writer says so now,
+     * before any work, not at its first commit */
+    if (!b->readonly && sqlite3_db_readonly(b->db, "main") == 1) {
+        rc = fail(ctx, b, SQLITE_READONLY, "open");
+        goto fail;
+    }
     int64_t ntables = 0, app = 0;
-    rc = one_int(b, ctx, "SELECT count(*) FROM sqlite_master", &ntables);
+    rc = one_int(b, ctx, "SELECT count(*) FROM sqlite_master", &ntables, "open");
     if (rc)
         goto fail;
     if (ntables == 0) {
@@ -303,7 +366,7 @@ static int sq_open(void **out, adal_ctx *ctx, const char *path, unsigned flags,
         if (rc)
             goto fail;
     }
-    rc = one_int(b, ctx, "PRAGMA application_id", &app);
+    rc = one_int(b, ctx, "PRAGMA application_id", &app, "open");
     if (rc)
         goto fail;
     if (app != APP_ID) {
@@ -383,10 +446,13 @@ static int sq_release(void *be, adal_ctx *ctx)
     return exec(be, ctx, "RELEASE change", "finish a change");
 }
 
-static void sq_rollback_to(void *be)
+/* 1 when the enclosing transaction is gone too: after an I/O error, a full disk or
+ * SQLITE_NOMEM SQLite may roll back the whole transaction, not just the statement. */
+static int sq_rollback_to(void *be)
 {
     sq *b = be;
     sqlite3_exec(b->db, "ROLLBACK TO change; RELEASE change", NULL, NULL, NULL);
+    return sqlite3_get_autocommit(b->db) != 0;
 }
 
 static int sq_meta_get(void *be, adal_ctx *ctx, const char *key, char *out, size_t cap)
@@ -730,15 +796,15 @@ static int sq_verify(void *be, adal_ctx *ctx)
     rc = one_int(b, ctx,
                  "SELECT count(*) FROM documents d WHERE NOT EXISTS "
                  "(SELECT 1 FROM texts t WHERE t.id = d.id)",
-                 &orphans);
+                 &orphans, "verify");
     if (rc == ADAL_OK)
-        rc = one_int(b, ctx, "SELECT count(*) FROM postings", &nposts);
+        rc = one_int(b, ctx, "SELECT count(*) FROM postings", &nposts, "verify");
     if (rc == ADAL_OK)
-        rc = one_int(b, ctx, "SELECT total(nfps) FROM documents", &sum);
+        rc = one_int(b, ctx, "SELECT total(nfps) FROM documents", &sum, "verify");
     if (rc == ADAL_OK)
-        rc = one_int(b, ctx, "SELECT count(*) FROM documents", &ndocs);
+        rc = one_int(b, ctx, "SELECT count(*) FROM documents", &ndocs, "verify");
     if (rc == ADAL_OK)
-        rc = one_int(b, ctx, "SELECT value FROM meta WHERE key = 'ndocs'", &counted);
+        rc = one_int(b, ctx, "SELECT value FROM meta WHERE key = 'ndocs'", &counted, "verify");
     if (rc)
         return rc;
     if (orphans)

@@ -89,35 +89,75 @@ static void json_str(FILE *f, const char *s)
 #define ADD_CHUNK 64
 #define COMMIT_EVERY 1000
 
+/* The store itself failed (disk full, read-only, I/O, locked, damaged): the next add would
+ * fail the same way, and the open transaction has been undone. */
+static bool store_fatal(int rc)
+{
+    return rc == ADAL_EBUSY || rc == ADAL_EIO || rc == ADAL_ESTORE || rc == ADAL_EVERSION;
+}
+
+/* The "added ID FILE" / "exists ID FILE" lines of the open transaction: written to stdout
+ * when it commits, dropped when it is undone, so stdout lists exactly what the store holds. */
+typedef struct pending_out {
+    char *buf;
+    size_t len;
+    FILE *f;
+} pending_out;
+
+static bool pending_open(pending_out *p)
+{
+    p->buf = NULL;
+    p->len = 0;
+    p->f = open_memstream(&p->buf, &p->len);
+    return p->f != NULL;
+}
+
+static void pending_flush(pending_out *p, bool keep)
+{
+    fflush(p->f);
+    if (keep && p->len)
+        fwrite(p->buf, 1, p->len, stdout);
+    rewind(p->f);
+    fflush(p->f); /* len back to 0; the next lines overwrite the buffer */
+}
+
+static void pending_close(pending_out *p)
+{
+    if (p->f)
+        fclose(p->f);
+    free(p->buf);
+}
+
 static int corpus_add(const char *db, cli_files *paths, adal_store_kind kind, const char *label,
                       const char *student, const char *encoding, unsigned jobs)
 {
     adal_ctx *ctx = NULL;
     adal_store *s = NULL;
     adal_load_opts lo = ADAL_LOAD_OPTS_INIT;
-    size_t nadded = 0, nsame = 0, nbad = 0;
+    size_t nadded = 0, nsame = 0, nbad = 0, tadded = 0, tsame = 0;
+    pending_out out = {0};
     lo.encoding = encoding;
-    if (adal_ctx_new(&ctx) != ADAL_OK) {
+    if (adal_ctx_new(&ctx) != ADAL_OK || !pending_open(&out)) {
         cli_error(NULL, "out of memory");
+        pending_close(&out);
+        adal_ctx_free(ctx);
         return EXIT_ERROR;
     }
     if (open_store(&s, ctx, db, ADAL_STORE_CREATE) != ADAL_OK) {
+        pending_close(&out);
         adal_ctx_free(ctx);
         return EXIT_ERROR;
     }
     int status = EXIT_CHECKED_OK;
-    bool stop = false;
+    bool fatal = false; /* the store failed: one line says so, nothing else follows */
     size_t pending = 0; /* adds in the open transaction */
     /* adds are committed COMMIT_EVERY at a time: one commit per file would write the
      * postings pages it touched each time (random hashes: all over the tree) */
     int rc = adal_store_begin(s, ctx);
     bool txn = rc == ADAL_OK;
-    if (rc != ADAL_OK) {
-        cli_error(db, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
-        stop = true;
-        nbad = paths->n;
-    }
-    for (size_t at = 0; at < paths->n && !stop; at += ADD_CHUNK) {
+    if (rc != ADAL_OK)
+        fatal = true;
+    for (size_t at = 0; at < paths->n && !fatal; at += ADD_CHUNK) {
         size_t n = paths->n - at < ADD_CHUNK ? paths->n - at : ADD_CHUNK;
         cli_loaded l = {0};
         if (cli_load_all(&l, paths->v + at, n, jobs, &lo, true) != 0) {
@@ -134,31 +174,34 @@ static int corpus_add(const char *db, cli_files *paths, adal_store_kind kind, co
             int64_t id = 0;
             int added = 0;
             rc = adal_store_add(s, ctx, l.docs[i], kind, label, student, &id, &added);
+            if (rc != ADAL_OK && store_fatal(rc)) {
+                fatal = true;
+                break;
+            }
             if (rc != ADAL_OK) {
                 cli_error(path, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
                 nbad++;
-                if (rc == ADAL_EBUSY || rc == ADAL_EIO || rc == ADAL_ESTORE) {
-                    stop = true; /* the store itself is the problem: the next would fail too */
-                    break;
-                }
                 continue;
             }
-            printf("%s %lld ", added ? "added" : "exists", (long long)id);
-            cli_put_safe(stdout, path, strlen(path));
-            putchar('\n');
+            fprintf(out.f, "%s %lld ", added ? "added" : "exists", (long long)id);
+            cli_put_safe(out.f, path, strlen(path));
+            fputc('\n', out.f);
             if (added)
-                nadded++;
+                tadded++;
             else
-                nsame++;
+                tsame++;
             if (added && ++pending >= COMMIT_EVERY) {
-                rc = adal_store_commit(s, ctx);
                 txn = false;
-                if (rc == ADAL_OK)
+                rc = adal_store_commit(s, ctx);
+                if (rc == ADAL_OK) {
+                    pending_flush(&out, true);
+                    nadded += tadded;
+                    nsame += tsame;
+                    tadded = tsame = 0;
                     txn = (rc = adal_store_begin(s, ctx)) == ADAL_OK;
+                }
                 if (rc != ADAL_OK) {
-                    cli_error(db, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
-                    nbad++;
-                    stop = true;
+                    fatal = true;
                     break;
                 }
                 pending = 0;
@@ -166,15 +209,31 @@ static int corpus_add(const char *db, cli_files *paths, adal_store_kind kind, co
         }
         cli_loaded_free(&l);
     }
-    if (txn && (rc = adal_store_commit(s, ctx)) != ADAL_OK) {
-        /* nothing of this transaction was kept, though its files were listed as added */
-        cli_error(db, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
-        nbad++;
+    if (txn && !fatal) {
+        txn = false;
+        if ((rc = adal_store_commit(s, ctx)) != ADAL_OK)
+            fatal = true;
     }
-    fprintf(stderr, "adal: %zu added, %zu already stored, %zu failed\n", nadded, nsame, nbad);
-    if (nbad)
+    if (fatal) {
+        /* undo what is left of the open transaction; the store holds what it held after
+         * the last commit, and stdout has listed exactly that */
+        if (txn)
+            adal_store_rollback(s);
+        pending_flush(&out, false);
+        fflush(stdout);
+        cli_error(db, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
         status = EXIT_ERROR;
+    } else {
+        pending_flush(&out, true);
+        nadded += tadded;
+        nsame += tsame;
+        fprintf(stderr, "adal: %zu added, %zu already stored, %zu failed\n", nadded, nsame,
+                nbad);
+        if (nbad)
+            status = EXIT_ERROR;
+    }
     adal_store_close(s);
+    pending_close(&out);
     adal_ctx_free(ctx);
     return status;
 }
