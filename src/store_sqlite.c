@@ -133,8 +133,8 @@ static const char *write_problem(sq *b, int rc, char *buf, size_t cap)
         snprintf(dir, sizeof dir, "%.*s", (int)(slash - b->path), b->path);
     if (access(dir, W_OK) != 0) {
         snprintf(buf, cap,
-                 "its folder is read-only (%s); SQLite keeps the files -wal and -shm "
-                 "beside the store",
+                 "its folder is read-only (%s), and the store keeps its -wal and -shm "
+                 "files beside it",
                  strerror(errno));
         return buf;
     }

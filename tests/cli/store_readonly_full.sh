@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `adal corpus add` on a store it cannot write: (a) the store file read-only, (b) its folder
+# read-only (SQLite must create PATH-wal and PATH-shm there), (c) a full disk (a 1 MiB tmpfs;
+# root only — tests/unit/test_store_full.c fills the disk at every write without root).
+# Each ends in exactly one line `adal: DB: cannot write the corpus store: WHY; it is left as
+# it was [code]` on stderr, nothing on stdout, exit status 2; afterwards `adal corpus verify`
+# passes and `adal corpus list` is what it was before. Root ignores chmod, so as root the
+# program runs as `nobody` (setpriv); the case skips when that is impossible.
+. "$ROOT/tests/cli/lib/check.sh"
+need_engine
+S="$ROOT/corpus/sources"
+chmod 755 "$TMP"
+if [ "$(id -u)" = 0 ]; then
+  AS=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+  "${AS[@]}" $ADAL --version >/dev/null 2>&1 || { echo "cannot run adal as nobody"; exit 77; }
+else
+  AS=()
+fi
+ran=0
+
+# snapshot DB: its listing, taken before it is made unwritable (a reader leaves an empty
+# PATH-wal and PATH-shm behind, which would let a writer in: remove them)
+snapshot() {
+  $ADAL corpus list --db "$1" >"$TMP/list.before" 2>&1 || fail "list before"
+  [ -s "$1-wal" ] || rm -f "$1-wal" "$1-shm"
+}
+
+# expect_refused DB WHY -- ARGS...: one line naming DB and WHY, exit 2, store unchanged
+expect_refused() {
+  local db=$1 why=$2; shift 3
+  "${AS[@]}" $ADAL corpus add "$@" --db "$db" >"$TMP/out" 2>"$TMP/err"
+  local rc=$?
+  [ $rc = 2 ] || { cat "$TMP/err"; fail "$why: exit $rc, want 2"; }
+  [ ! -s "$TMP/out" ] || { cat "$TMP/out"; fail "$why: something listed as added"; }
+  [ "$(grep -vc '^==' "$TMP/err")" = 1 ] || { cat "$TMP/err"; fail "$why: want one line"; }
+  grep -q "^adal: $db: cannot write the corpus store: $why.*; it is left as it was \[[a-z]*\]$" \
+    "$TMP/err" || { cat "$TMP/err"; fail "$why: message"; }
+  ! grep -qi 'locked\|sqlite' "$TMP/err" || fail "$why: SQLite's words reach the user"
+  $ADAL corpus verify --db "$db" >/dev/null 2>&1 || fail "$why: verify after"
+  $ADAL corpus list --db "$db" >"$TMP/list.after" 2>&1 || fail "list after"
+  cmp -s "$TMP/list.before" "$TMP/list.after" || fail "$why: the store changed"
+}
+
+# (a) the store file read-only
+mkdir "$TMP/a" && chmod 777 "$TMP/a"
+$ADAL corpus add "$S"/abai-0* --db "$TMP/a/c.db" >/dev/null 2>&1 || fail "setup a"
+snapshot "$TMP/a/c.db"
+chmod 444 "$TMP/a/c.db"
+expect_refused "$TMP/a/c.db" "the file is read-only" -- "$S"/abai-1*
+ran=$((ran + 1))
+
+# (b) its folder read-only: the store file itself writable by the user
+mkdir "$TMP/b"
+$ADAL corpus add "$S"/abai-0* --db "$TMP/b/c.db" >/dev/null 2>&1 || fail "setup b"
+[ ${#AS[@]} = 0 ] || chown nobody "$TMP/b/c.db"
+snapshot "$TMP/b/c.db"
+chmod 555 "$TMP/b"
+expect_refused "$TMP/b/c.db" "its folder is read-only" -- "$S"/abai-1*
+chmod 755 "$TMP/b"
+ran=$((ran + 1))
+
+# (c) a full disk
+if [ "$(id -u)" = 0 ] && mkdir "$TMP/c" && mount -t tmpfs -o size=1m adal-test "$TMP/c" 2>/dev/null; then
+  trap 'umount "$TMP/c" 2>/dev/null; rm -rf "$TMP"' EXIT
+  python3 - "$TMP" <<'PY'
+import random, sys
+r = random.Random(6)
+abc = 'абвгдеёжзийклмнопрстуфхцчшщыэюяәғқңөұүһі'
+for name, n in (('small', 3000), ('big1', 60000), ('big2', 60000)):
+    w = [''.join(r.choice(abc) for _ in range(r.randint(3, 9))) for _ in range(n)]
+    open(f'{sys.argv[1]}/{name}.txt', 'w').write(' '.join(w) + '\n')
+PY
+  $ADAL corpus add "$S"/abai-* "$TMP/small.txt" --db "$TMP/c/c.db" >/dev/null 2>&1 || fail "setup c"
+  snapshot "$TMP/c/c.db"
+  # the first big file fits, the second does not: one transaction, so neither is kept
+  AS=()
+  expect_refused "$TMP/c/c.db" "the disk is full" -- "$TMP/big1.txt" "$TMP/big2.txt"
+  # room again: the same add gets through
+  mount -o remount,size=8m "$TMP/c" || fail "remount"
+  $ADAL corpus add "$TMP/big1.txt" "$TMP/big2.txt" --db "$TMP/c/c.db" >"$TMP/out" 2>&1 \
+    || { cat "$TMP/out"; fail "add once there is room"; }
+  [ "$(grep -c '^added ' "$TMP/out")" = 2 ] || fail "room again: not both added"
+  $ADAL corpus verify --db "$TMP/c/c.db" >/dev/null 2>&1 || fail "verify at the end"
+  ran=$((ran + 1))
+else
+  echo "full disk: not root or no tmpfs mount here (tests/unit/test_store_full.c covers it)"
+fi
+exit 0
