@@ -33,4 +33,69 @@ $ADAL corpus add "$ROOT/corpus/sources/chekhov-hameleon.txt" --db "$DB" >"$TMP/a
 grep -q "^added " "$TMP/add" || fail "not added"
 wait $holder
 $ADAL corpus verify --db "$DB" >/dev/null || fail "verify"
+
+# ---- stress: several `check --db` and writers at once, results equal serial runs ---------
+# 3 checker processes run through every essay while one writer commits a new document per
+# `corpus add` (unrelated filler text, so no essay's sources change), ROUNDS times. Every
+# JSON report equals the serial one byte for byte, every exit status too, and no message
+# about a lock (or anything at all) reaches stderr. Fewer rounds under valgrind.
+ROUNDS=${ADAL_STRESS_ROUNDS:-8}
+[ -n "${ADAL_WRAP:-}" ] && ROUNDS=1
+ESSAYS=()
+for f in "$ROOT"/corpus/course/*/essay.* "$ROOT"/tests/data/texts/essays/*.txt; do
+  $ADAL check "$f" --db "$DB" --format json >/dev/null 2>&1
+  [ $? -le 1 ] && ESSAYS+=("$f")
+done
+[ ${#ESSAYS[@]} -ge 10 ] || fail "too few essays (${#ESSAYS[@]})"
+mkdir -p "$TMP/serial" "$TMP/fill"
+for i in "${!ESSAYS[@]}"; do
+  $ADAL check "${ESSAYS[$i]}" --db "$DB" --format json >"$TMP/serial/$i.json" 2>"$TMP/serial/$i.err"
+  echo $? >"$TMP/serial/$i.rc"
+done
+python3 - "$TMP/fill" "$ROUNDS" <<'PY'
+import random, sys
+r = random.Random(11)
+for k in range(int(sys.argv[2]) * 6):
+    w = [''.join(r.choice('bcdfghjklmnpqrstvwxz') + r.choice('aeiouy') for _ in range(r.randint(2, 4)))
+         for _ in range(1500)]
+    open(f'{sys.argv[1]}/f{k:03d}.txt', 'w').write(' '.join(w) + '\n')
+PY
+checker() { # checker ROUND P
+  local d="$TMP/r$1/p$2" i
+  mkdir -p "$d"
+  for i in "${!ESSAYS[@]}"; do
+    $ADAL check "${ESSAYS[$i]}" --db "$DB" --format json >"$d/$i.json" 2>"$d/$i.err"
+    echo $? >"$d/$i.rc"
+  done
+}
+writer() { # writer ROUND
+  local k
+  for k in $(seq $(($1 * 6)) $(($1 * 6 + 5))); do
+    $ADAL corpus add "$TMP/fill/f$(printf %03d "$k").txt" --db "$DB" >>"$TMP/w$1.out" 2>>"$TMP/w$1.err" \
+      || echo "corpus add exit $?" >>"$TMP/w$1.err"
+  done
+}
+t0=$(date +%s)
+for r in $(seq 0 $((ROUNDS - 1))); do
+  pids=()
+  for p in 1 2 3; do checker "$r" "$p" & pids+=($!); done
+  writer "$r" & pids+=($!)
+  wait "${pids[@]}"
+  grep -v '^adal: 1 added, 0 already stored, 0 failed$' "$TMP/w$r.err" | grep -q . &&
+    { cat "$TMP/w$r.err"; fail "round $r: the writer failed"; }
+  [ "$(grep -c '^added ' "$TMP/w$r.out")" = 6 ] || fail "round $r: not every filler added"
+  for p in 1 2 3; do
+    for i in "${!ESSAYS[@]}"; do
+      d="$TMP/r$r/p$p"
+      if [ -s "$d/$i.err" ] && ! cmp -s "$d/$i.err" "$TMP/serial/$i.err"; then
+        cat "$d/$i.err"; fail "round $r checker $p: ${ESSAYS[$i]}: a message on stderr"
+      fi
+      cmp -s "$d/$i.rc" "$TMP/serial/$i.rc" || fail "round $r checker $p: ${ESSAYS[$i]}: exit $(cat "$d/$i.rc")"
+      cmp -s "$d/$i.json" "$TMP/serial/$i.json" || fail "round $r checker $p: ${ESSAYS[$i]}: report differs"
+    done
+  done
+done
+echo "stress: $ROUNDS rounds x 3 checkers x ${#ESSAYS[@]} essays + $((ROUNDS * 6)) adds in $(( $(date +%s) - t0 )) s"
+$ADAL corpus verify --db "$DB" >/dev/null || fail "verify after the stress"
+[ "$($ADAL corpus list --db "$DB" | grep -c '	f[0-9]*\.txt	')" = $((ROUNDS * 6)) ] || fail "fillers stored"
 exit 0
