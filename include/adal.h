@@ -524,8 +524,8 @@ int adal_store_add(adal_store *s, adal_ctx *ctx, adal_doc *doc, adal_store_kind 
                    const char *label, const char *student, int64_t *id, int *added);
 /* Group many changes in one transaction (bulk loading, a batch's adds): adal_store_add and
  * adal_store_remove then join it instead of committing each; reads on this handle see the
- * changes. A failed change rolls the whole transaction back (and ends it). Close without
- * commit = rollback. */
+ * changes, other handles see them at commit. A failed change is undone alone (the
+ * transaction stays open); close without commit = rollback. */
 int adal_store_begin(adal_store *s, adal_ctx *ctx);
 int adal_store_commit(adal_store *s, adal_ctx *ctx);
 void adal_store_rollback(adal_store *s);
