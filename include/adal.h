@@ -525,7 +525,9 @@ int adal_store_add(adal_store *s, adal_ctx *ctx, adal_doc *doc, adal_store_kind 
 /* Group many changes in one transaction (bulk loading, a batch's adds): adal_store_add and
  * adal_store_remove then join it instead of committing each; reads on this handle see the
  * changes, other handles see them at commit. A failed change is undone alone (the
- * transaction stays open); close without commit = rollback. */
+ * transaction stays open), unless the store itself failed (ADAL_EIO: disk full, I/O;
+ * ADAL_ESTORE: read-only, damaged; ADAL_EBUSY): then the whole transaction is undone and
+ * later changes fail until the next begin. Close without commit = rollback. */
 int adal_store_begin(adal_store *s, adal_ctx *ctx);
 int adal_store_commit(adal_store *s, adal_ctx *ctx);
 void adal_store_rollback(adal_store *s);
