@@ -313,6 +313,50 @@ static int create_schema(sq *b, adal_ctx *ctx, const char *const *meta)
     return rc;
 }
 
+/* Whether a reader cannot open the store's WAL index: the first read fails for want of
+ * PATH-shm, PATH-wal does not exist, and the folder cannot be written. */
+static int cannot_share(sq *b)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(b->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if ((rc & 0xFF) != SQLITE_CANTOPEN && (rc & 0xFF) != SQLITE_READONLY)
+        return 0;
+    char p[4096];
+    if ((size_t)snprintf(p, sizeof p, "%s-wal", b->path) >= sizeof p || access(p, F_OK) == 0)
+        return 0;
+    const char *slash = strrchr(b->path, '/');
+    if (!slash)
+        snprintf(p, sizeof p, ".");
+    else
+        snprintf(p, sizeof p, "%.*s", slash == b->path ? 1 : (int)(slash - b->path), b->path);
+    return access(p, W_OK) != 0;
+}
+
+/* "file:PATH?immutable=1" with PATH percent-encoded (RFC 3986 unreserved and '/' kept). */
+static char *immutable_uri(const char *path)
+{
+    adal__buf u;
+    adal__buf_init(&u, 0);
+    int bad = adal__buf_add(&u, "file:", 5);
+    for (const unsigned char *c = (const unsigned char *)path; *c && !bad; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            strchr("/-._~", *c))
+            bad = adal__buf_addc(&u, (char)*c);
+        else
+            bad = adal__buf_addf(&u, "%%%02X", *c);
+    }
+    if (!bad)
+        bad = adal__buf_add(&u, "?immutable=1", 12);
+    if (bad) {
+        adal__buf_free(&u);
+        return NULL;
+    }
+    return adal__buf_take(&u, NULL);
+}
+
 static int sq_open(void **out, adal_ctx *ctx, const char *path, unsigned flags,
                    const char *const *meta)
 {
@@ -349,6 +393,22 @@ static int sq_open(void **out, adal_ctx *ctx, const char *path, unsigned flags,
     if (!b->readonly && sqlite3_db_readonly(b->db, "main") == 1) {
         rc = fail(ctx, b, SQLITE_READONLY, "open");
         goto fail;
+    }
+    if (b->readonly && cannot_share(b)) {
+        /* an archive in a read-only folder or on read-only media, never opened there: WAL
+         * needs PATH-shm, which cannot be made; with no PATH-wal nobody can have written
+         * what the file lacks, so it is read as it is (SQLite's immutable=1) */
+        sqlite3_close(b->db);
+        b->db = NULL;
+        char *uri = immutable_uri(path);
+        src = uri ? sqlite3_open_v2(uri, &b->db, oflags | SQLITE_OPEN_URI, NULL) : SQLITE_NOMEM;
+        adal__free(uri);
+        if (src != SQLITE_OK) {
+            rc = fail(ctx, b, src, "open");
+            goto fail;
+        }
+        sqlite3_extended_result_codes(b->db, 0);
+        sqlite3_busy_timeout(b->db, BUSY_MS);
     }
     int64_t ntables = 0, app = 0;
     rc = one_int(b, ctx, "SELECT count(*) FROM sqlite_master", &ntables, "open");

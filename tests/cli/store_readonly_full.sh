@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `adal corpus add` on a store it cannot write: (a) the store file read-only, (b) its folder
-# read-only (SQLite must create PATH-wal and PATH-shm there), (c) a full disk (a 1 MiB tmpfs;
+# read-only (SQLite must create PATH-wal and PATH-shm there; `check --db` and `corpus
+# verify` still read it, with the same report), (c) a full disk (a 1 MiB tmpfs;
 # root only — tests/unit/test_store_full.c fills the disk at every write without root).
 # Each ends in exactly one line `adal: DB: cannot write the corpus store: WHY; it is left as
 # it was [code]` on stderr, nothing on stdout, exit status 2; afterwards `adal corpus verify`
@@ -53,8 +54,17 @@ ran=$((ran + 1))
 mkdir "$TMP/b"
 $ADAL corpus add "$S"/abai-0* --db "$TMP/b/c.db" >/dev/null 2>&1 || fail "setup b"
 [ ${#AS[@]} = 0 ] || chown nobody "$TMP/b/c.db"
+E="$ROOT/corpus/course/09-Nurlan/essay.docx" # copies abai-07
+$ADAL check "$E" --db "$TMP/b/c.db" --format json >"$TMP/check.before" 2>/dev/null
+[ $? = 1 ] || fail "setup b: check"
 snapshot "$TMP/b/c.db"
 chmod 555 "$TMP/b"
+# readers still read it (no -wal there: nobody can have written what the file lacks)
+"${AS[@]}" $ADAL check "$E" --db "$TMP/b/c.db" --format json >"$TMP/check.ro" 2>"$TMP/err"
+[ $? = 1 ] || { cat "$TMP/err"; fail "check --db in a read-only folder"; }
+cmp -s "$TMP/check.before" "$TMP/check.ro" || fail "check --db in a read-only folder: report differs"
+"${AS[@]}" $ADAL corpus verify --db "$TMP/b/c.db" >/dev/null 2>&1 || fail "verify in a read-only folder"
+[ ! -e "$TMP/b/c.db-wal" ] || fail "a reader left a -wal in a read-only folder"
 expect_refused "$TMP/b/c.db" "its folder is read-only" -- "$S"/abai-1*
 chmod 755 "$TMP/b"
 ran=$((ran + 1))
