@@ -86,8 +86,11 @@ static void write_all(const adal_report *r, adal_ctx *ctx, const adal_write_opts
             rc = adal_report_write_error(ctx, (adal_output)fmt, f, name, ADAL_ECORRUPT, msg, wo);
         fclose(f);
         if (rc == ADAL_OK) {
-            if (!safe_output(buf, len, fmt == ADAL_OUT_CSV) && (getenv("FUZZ_DEBUG") && fwrite(buf, 1, len, stderr), 1))
+            if (!safe_output(buf, len, fmt == ADAL_OUT_CSV)) {
+                if (getenv("FUZZ_DEBUG")) /* show what was unsafe */
+                    fwrite(buf, 1, len, stderr);
                 __builtin_trap();
+            }
             if (fmt == ADAL_OUT_JSON)
                 check_json_lines(buf, len);
         } else if (rc != ADAL_ENOMEM) {
