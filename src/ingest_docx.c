@@ -1165,7 +1165,7 @@ static void doc_end(void *ud, const xmlChar *local, const xmlChar *prefix, const
         if (st->nlv > 0) {
             run_end(st);
             st->nlv--;
-            int rc = adal__pe_end(&st->pe);
+            int rc = st->rc ? ADAL_OK : adal__pe_end(&st->pe);
             if (rc)
                 fail(st, rc);
         }
