@@ -553,7 +553,7 @@ TEST(hostile_only_invisible_characters)
  * with itself shares nothing: 100 % original, in about a second. */
 TEST(hostile_million_copies_of_one_word)
 {
-    size_t n = 1000000, wl = strlen("сөз ");
+    size_t n = slack() > 10 ? 100000 : 1000000, wl = strlen("сөз "); /* valgrind: 10 × fewer */
     char *x = malloc(n * wl);
     for (size_t i = 0; i < n; i++)
         memcpy(x + i * wl, "сөз ", wl);
@@ -573,7 +573,7 @@ TEST(hostile_million_copies_of_one_word)
     CHECK_EQ_INT(adal_report_add_source(r, ctx, s, "s"), ADAL_OK);
     CHECK_EQ_INT(adal_report_finish(r, ctx), ADAL_OK);
     double dt = now() - t0;
-    fprintf(stderr, "    1e6 words: %zu fingerprints, %.2f s\n", adal_doc_nfps(q), dt);
+    fprintf(stderr, "    %zu words: %zu fingerprints, %.2f s\n", n, adal_doc_nfps(q), dt);
     CHECK(dt < 5.0 * slack());
     adal_score sc;
     adal_report_score(r, &sc);
