@@ -12,6 +12,11 @@ rc=0
 for t in "$@"; do
   corpus="$root/$B/corpus/$t"; mkdir -p "$corpus"
   seeds=("$root/tests/data" "$root/tests/fuzz/regress")
+  if [ "$t" = fuzz_docx_xml ] && command -v python3 >/dev/null; then
+    # the XML parts themselves, behind their selector byte (see seeds_xml.py)
+    python3 "$root/tests/fuzz/seeds_xml.py" "$root/$B/seeds/$t" "$root/tests/data" \
+      "$root/../shared/data/docx" 2>/dev/null && seeds+=("$root/$B/seeds/$t")
+  fi
   case $t in fuzz_norm|fuzz_report) ;;
     *) [ -d "$root/../shared/data/docx" ] && seeds+=("$root/../shared/data/docx") ;;
   esac
