@@ -454,7 +454,9 @@ int adal_report_write_error(adal_ctx *ctx, adal_output fmt, FILE *f, const char 
 int adal_write_safe(FILE *f, const char *s, size_t n);
 /* One CSV cell, RFC 4180: quoted when it holds the separator, a quote, CR or LF (quotes
  * doubled); a cell that starts with = + - @ (or tab/CR) gets a leading ' so a spreadsheet
- * does not run it as a formula (OWASP CSV injection). Returns ADAL_OK or ADAL_EIO. */
+ * does not run it as a formula (OWASP CSV injection). Other controls and bidi controls are
+ * shown as ‹U+XXXX› and invalid UTF-8 as U+FFFD, as in adal_write_safe(). Returns ADAL_OK
+ * or ADAL_EIO. */
 int adal_write_csv_cell(FILE *f, const char *s, size_t n, char sep);
 /* Text for HTML: & < > " ' escaped; controls and bidi controls shown as a visible
  * ‹U+XXXX›, zero-width characters as a small mark (<span class="zw" title="U+XXXX">, drawn

@@ -21,11 +21,7 @@ int adal__fp_compute(const adal_doc *doc, adal_ctx *ctx, adal_fp **out, size_t *
 #define ADAL_ALIGN_DRIFT 10 /* max |Δj − Δi| between chained seeds */
 #define ADAL_ALIGN_TILE 3   /* shortest exact tile (tokens) in verification */
 #define ADAL_ALIGN_MIN_SIM 0.5
-/* A hash occurring more often than this in either document of a pair is not a seed:
- * repeated boilerplate inside one essay would otherwise make a quadratic seed set. */
-#define ADAL_ALIGN_MAX_OCC 16
-/* Seeds per pair, after which the rest are ignored (pathological inputs). */
-#define ADAL_ALIGN_MAX_SEEDS 200000
+/* ADAL_ALIGN_MAX_OCC and ADAL_ALIGN_MAX_SEEDS: src/caps.h. */
 
 typedef struct adal__span {
     uint32_t qtok, qend; /* query tokens [qtok, qend) */
