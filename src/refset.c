@@ -224,19 +224,15 @@ static int u64_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
-                      const adal_check_opts *opts, const size_t *skip, size_t n_skip)
+int adal__refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs,
+                             const adal_doc *query, const adal_check_opts *opts,
+                             const size_t *skip, size_t n_skip)
 {
-    adal_report *r = NULL;
     uint32_t *count = NULL;
     uint64_t *hs = NULL;
     cand *cd = NULL;
     size_t ncd = 0;
-    int rc;
-    *out = NULL;
-    rc = adal_report_new(&r, ctx, query, opts);
-    if (rc)
-        goto out;
+    int rc = ADAL_OK;
     size_t max_src = opts && opts->max_sources ? opts->max_sources : 50;
     uint32_t cut = common_cutoff(rs);
     count = adal__calloc(rs->n + 1, sizeof *count);
@@ -281,17 +277,29 @@ int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, a
     for (size_t k = 0; k < ncd && rc == ADAL_OK; k++)
         rc =
             adal__report_add_source(r, ctx, rs->docs[cd[k].doc], rs->ids[cd[k].doc], is_common, rs);
+out:
+    adal__free(count);
+    adal__free(hs);
+    adal__free(cd);
+    return rc;
+}
+
+int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
+                      const adal_check_opts *opts, const size_t *skip, size_t n_skip)
+{
+    adal_report *r = NULL;
+    int rc;
+    *out = NULL;
+    rc = adal_report_new(&r, ctx, query, opts);
+    if (rc == ADAL_OK)
+        rc = adal__refset_add_sources(r, ctx, rs, query, opts, skip, n_skip);
     if (rc == ADAL_OK)
         rc = adal_report_finish(r, ctx);
     if (rc == ADAL_OK) {
         *out = r;
         r = NULL;
     }
-out:
     adal_report_free(r);
-    adal__free(count);
-    adal__free(hs);
-    adal__free(cd);
     return rc;
 }
 
