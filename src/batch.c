@@ -52,6 +52,7 @@ typedef struct sub {
     int err;
     char *msg;
     char hash[33];
+    char excl_key[17]; /* digest of its fingerprints that are cohort template */
     bool todo; /* to be checked in this run */
     /* the summary row (checked or unchanged) */
     bool have_row;
@@ -85,7 +86,7 @@ typedef struct batch {
     uint64_t *common;      /* sorted */
     size_t ncommon;
     unsigned common_threshold;
-    char options_key[17], cohort_key[17];
+    char options_key[17];
     /* run */
     pthread_mutex_t mu;
     size_t next, done, total;
@@ -676,6 +677,36 @@ static bool is_cohort_common(const batch *b, uint64_t h)
     return b->ncommon && bsearch(&h, b->common, b->ncommon, sizeof h, u64_cmp);
 }
 
+/* Each submission's exclusion depends only on which of its own fingerprints are cohort
+ * template: a digest of those (distinct, sorted) tells a rerun whether it changed, without
+ * re-checking everyone when the template set moves elsewhere. */
+static int excl_keys(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        sub *s = &b->s[i];
+        if (s->rs == SIZE_MAX)
+            continue;
+        const adal_fp *f = adal_doc_fps(s->doc);
+        size_t nf = adal_doc_nfps(s->doc), nc = 0;
+        uint64_t *c = adal__malloc((nf + 1) * sizeof *c);
+        if (!c)
+            return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
+        for (size_t k = 0; k < nf; k++)
+            if (is_cohort_common(b, f[k].hash))
+                c[nc++] = f[k].hash;
+        if (nc)
+            qsort(c, nc, sizeof *c, u64_cmp);
+        size_t w = 0;
+        for (size_t k = 0; k < nc; k++)
+            if (!w || c[w - 1] != c[k])
+                c[w++] = c[k];
+        snprintf(s->excl_key, sizeof s->excl_key, "%016llx",
+                 (unsigned long long)XXH3_64bits(c, w * sizeof *c));
+        adal__free(c);
+    }
+    return ADAL_OK;
+}
+
 typedef struct span {
     uint32_t start, end;
 } span;
@@ -758,6 +789,7 @@ static json_t *row_state_json(const sub *s)
     json_object_set_new(j, "student", json_string(s->student));
     json_object_set_new(j, "file", json_string(s->rel));
     json_object_set_new(j, "hash", json_string(s->hash));
+    json_object_set_new(j, "excl_key", json_string(s->excl_key));
     json_object_set_new(j, "report", json_string(s->report_rel ? s->report_rel : ""));
     json_object_set_new(j, "originality", json_real(s->originality));
     json_object_set_new(j, "borrowed", json_real(s->borrowed));
@@ -828,7 +860,6 @@ static void make_keys(batch *b)
     char buf[512];
     if (!st) {
         memcpy(b->options_key, "0000000000000000", 17);
-        memcpy(b->cohort_key, "0000000000000000", 17);
         return;
     }
     XXH3_64bits_reset(st);
@@ -858,12 +889,6 @@ static void make_keys(batch *b)
         XXH3_64bits_update(st, t, len);
     }
     snprintf(b->options_key, sizeof b->options_key, "%016llx",
-             (unsigned long long)XXH3_64bits_digest(st));
-    XXH3_64bits_reset(st);
-    n = snprintf(buf, sizeof buf, "%u\n", b->common_threshold);
-    XXH3_64bits_update(st, buf, (size_t)n);
-    XXH3_64bits_update(st, b->common, b->ncommon * sizeof *b->common);
-    snprintf(b->cohort_key, sizeof b->cohort_key, "%016llx",
              (unsigned long long)XXH3_64bits_digest(st));
     XXH3_freeState(st);
 }
@@ -915,8 +940,7 @@ static int plan(batch *b, json_t *state, json_t *journal_rows)
 
     if (state && !b->o->force) {
         const char *ok = json_string_value(json_object_get(state, "options_key"));
-        const char *ck = json_string_value(json_object_get(state, "cohort_key"));
-        state_ok = ok && ck && strcmp(ok, b->options_key) == 0 && strcmp(ck, b->cohort_key) == 0;
+        state_ok = ok && strcmp(ok, b->options_key) == 0;
         rows = json_object_get(state, "rows");
     }
     /* candidates for "unchanged" */
@@ -932,10 +956,12 @@ static int plan(batch *b, json_t *state, json_t *journal_rows)
             const char *file = json_string_value(json_object_get(r, "file"));
             const char *hash = json_string_value(json_object_get(r, "hash"));
             const char *rep = json_string_value(json_object_get(r, "report"));
-            if (!st || !file || !hash || !rep)
+            const char *ek = json_string_value(json_object_get(r, "excl_key"));
+            if (!st || !file || !hash || !rep || !ek)
                 continue;
             sub *s = find_rel(b, st, file);
-            if (!s || s->rs == SIZE_MAX || strcmp(s->hash, hash) != 0 || !report_exists(b, rep))
+            if (!s || s->rs == SIZE_MAX || strcmp(s->hash, hash) != 0 ||
+                strcmp(s->excl_key, ek) != 0 || !report_exists(b, rep))
                 continue;
             if (!row_from_json(s, r))
                 continue;
@@ -988,11 +1014,13 @@ static int plan(batch *b, json_t *state, json_t *journal_rows)
         const char *file = json_string_value(json_object_get(r, "file"));
         const char *hash = json_string_value(json_object_get(r, "hash"));
         const char *rep = json_string_value(json_object_get(r, "report"));
-        if (!st || !file || !hash || !rep)
+        const char *ek = json_string_value(json_object_get(r, "excl_key"));
+        if (!st || !file || !hash || !rep || !ek)
             continue;
         sub *s = find_rel(b, st, file);
         if (!s || s->rs == SIZE_MAX || s->status != ADAL_BATCH_CHECKED ||
-            strcmp(s->hash, hash) != 0 || !report_exists(b, rep) || b->o->force)
+            strcmp(s->hash, hash) != 0 || strcmp(s->excl_key, ek) != 0 ||
+            !report_exists(b, rep) || b->o->force)
             continue;
         if (!row_from_json(s, r))
             sub_clear_row(s);
@@ -1201,7 +1229,6 @@ static void *check_worker(void *arg)
                 json_t *j = row_state_json(s);
                 if (j) {
                     json_object_set_new(j, "options_key", json_string(b->options_key));
-                    json_object_set_new(j, "cohort_key", json_string(b->cohort_key));
                 }
                 char *line = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
                 if (line) {
@@ -1512,7 +1539,6 @@ static int write_outputs(batch *b, adal_batch_result *res)
         goto out;
     json_object_set_new(state, "format_version", json_integer(STATE_VERSION));
     json_object_set_new(state, "options_key", json_string(b->options_key));
-    json_object_set_new(state, "cohort_key", json_string(b->cohort_key));
     json_object_set_new(state, "rows", srows);
     srows = NULL;
     if (!(p = join(b->o->out_dir, STATE_NAME))) {
@@ -1652,6 +1678,8 @@ int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opt
     if ((rc = load_all(&b)) || (rc = build_refset(&b)) || (rc = cohort(&b)))
         goto out;
     make_keys(&b);
+    if ((rc = excl_keys(&b)))
+        goto out;
     for (size_t i = 0; i < b.n; i++)
         if (b.s[i].rs != SIZE_MAX && (rc = report_path(&b, &b.s[i])))
             goto out;
@@ -1671,8 +1699,7 @@ int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opt
         json_array_foreach(jrows, ix, r)
         {
             const char *ok = json_string_value(json_object_get(r, "options_key"));
-            const char *ck = json_string_value(json_object_get(r, "cohort_key"));
-            if (ok && ck && strcmp(ok, b.options_key) == 0 && strcmp(ck, b.cohort_key) == 0)
+            if (ok && strcmp(ok, b.options_key) == 0)
                 json_array_append(jmeta, r);
         }
     }
