@@ -34,6 +34,8 @@
 #define MAX_FILES 1000000
 #define STATE_NAME ".adal-batch-state.json"
 #define JOURNAL_NAME ".adal-batch-journal"
+#define FPS_NAME ".adal-batch-fps"
+#define FPS_MAGIC "ADALFPS1"
 #define TMP_PREFIX ".adal-tmp-"
 #define STATE_VERSION 1
 
@@ -53,6 +55,7 @@ typedef struct sub {
     char *msg;
     char hash[33];
     char excl_key[17]; /* digest of its fingerprints that are cohort template */
+    char old_hash[33]; /* content hash in the last run's state, "" if none */
     bool todo; /* to be checked in this run */
     /* the summary row (checked or unchanged) */
     bool have_row;
@@ -612,6 +615,49 @@ static int u64_cmp(const void *x, const void *y)
     return (a > c) - (a < c);
 }
 
+/* Every hash a document holds for the cohort count: its fingerprints and all its k-grams
+ * (winnowing picks different k-grams of one text depending on what follows it, so counting
+ * fingerprints alone would leave the template's edges below the threshold in some copies).
+ * Calls fn(h, arg) for each, duplicates included. */
+static void doc_hashes(const adal_doc *d, void (*fn)(uint64_t h, void *arg), void *arg)
+{
+    const adal_fp *f = adal_doc_fps(d);
+    const adal_token *t = adal_doc_tokens(d);
+    size_t nf = adal_doc_nfps(d), nt = adal_doc_ntokens(d);
+    for (size_t k = 0; k < nf; k++)
+        fn(f[k].hash, arg);
+    for (size_t i = 0; i + ADAL_K <= nt; i++)
+        fn(adal__fp_kgram(t + i, ADAL_K), arg);
+}
+
+typedef struct ctab {
+    cslot *tab;
+    size_t mask;
+    uint32_t doc; /* current document + 1 */
+    bool insert;
+} ctab;
+
+static void ctab_visit(uint64_t h, void *arg)
+{
+    ctab *c = arg;
+    size_t j = (size_t)(h ^ (h >> 29)) & c->mask;
+    while (c->tab[j].last && c->tab[j].hash != h)
+        j = (j + 1) & c->mask;
+    if (c->insert) {
+        if (!c->tab[j].last) {
+            c->tab[j].hash = h;
+            c->tab[j].last = UINT32_MAX; /* present, no document counted yet */
+        }
+        return;
+    }
+    if (!c->tab[j].last)
+        return; /* a k-gram nobody selected as a fingerprint: not tracked */
+    if (c->tab[j].last != c->doc) {
+        c->tab[j].last = c->doc;
+        c->tab[j].count++;
+    }
+}
+
 /* Fingerprints held by at least max(common_min, ⌈share × students⌉) students. Each student
  * has one current document, so documents are students here. */
 static int cohort(batch *b)
@@ -629,44 +675,38 @@ static int cohort(batch *b)
     size_t cap = 1024;
     while (cap < total * 2)
         cap *= 2;
-    cslot *tab = adal__calloc(cap, sizeof *tab);
-    if (!tab)
+    ctab c = {adal__calloc(cap, sizeof(cslot)), cap - 1, 0, true};
+    if (!c.tab)
         return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
-    size_t mask = cap - 1, used = 0;
+    /* the keys: every fingerprint of the cohort; the counts: documents holding the key
+     * anywhere in their k-grams */
     for (size_t i = 0; i < b->n; i++) {
         if (b->s[i].rs == SIZE_MAX)
             continue;
         const adal_fp *f = adal_doc_fps(b->s[i].doc);
-        size_t nf = adal_doc_nfps(b->s[i].doc);
-        for (size_t k = 0; k < nf; k++) {
-            uint64_t h = f[k].hash;
-            size_t j = (size_t)(h ^ (h >> 29)) & mask;
-            while (tab[j].last && tab[j].hash != h)
-                j = (j + 1) & mask;
-            if (!tab[j].last) {
-                tab[j].hash = h;
-                used++;
-            }
-            if (tab[j].last != i + 1) {
-                tab[j].last = (uint32_t)(i + 1);
-                tab[j].count++;
-            }
-        }
+        for (size_t k = 0; k < adal_doc_nfps(b->s[i].doc); k++)
+            ctab_visit(f[k].hash, &c);
+    }
+    c.insert = false;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->s[i].rs == SIZE_MAX)
+            continue;
+        c.doc = (uint32_t)(i + 1);
+        doc_hashes(b->s[i].doc, ctab_visit, &c);
     }
     size_t nc = 0;
     for (size_t j = 0; j < cap; j++)
-        if (tab[j].last && tab[j].count >= b->common_threshold)
+        if (c.tab[j].last && c.tab[j].count >= b->common_threshold)
             nc++;
     b->common = adal__malloc((nc + 1) * sizeof *b->common);
     if (!b->common) {
-        adal__free(tab);
+        adal__free(c.tab);
         return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
     }
     for (size_t j = 0; j < cap; j++)
-        if (tab[j].last && tab[j].count >= b->common_threshold)
-            b->common[b->ncommon++] = tab[j].hash;
-    adal__free(tab);
-    (void)used;
+        if (c.tab[j].last && c.tab[j].count >= b->common_threshold)
+            b->common[b->ncommon++] = c.tab[j].hash;
+    adal__free(c.tab);
     if (b->ncommon)
         qsort(b->common, b->ncommon, sizeof *b->common, u64_cmp);
     return ADAL_OK;
@@ -675,6 +715,11 @@ static int cohort(batch *b)
 static bool is_cohort_common(const batch *b, uint64_t h)
 {
     return b->ncommon && bsearch(&h, b->common, b->ncommon, sizeof h, u64_cmp);
+}
+
+static int cohort_common_fn(const void *data, uint64_t h)
+{
+    return is_cohort_common(data, h);
 }
 
 /* Each submission's exclusion depends only on which of its own fingerprints are cohort
@@ -687,13 +732,19 @@ static int excl_keys(batch *b)
         if (s->rs == SIZE_MAX)
             continue;
         const adal_fp *f = adal_doc_fps(s->doc);
-        size_t nf = adal_doc_nfps(s->doc), nc = 0;
-        uint64_t *c = adal__malloc((nf + 1) * sizeof *c);
+        const adal_token *t = adal_doc_tokens(s->doc);
+        size_t nf = adal_doc_nfps(s->doc), nt = adal_doc_ntokens(s->doc), nc = 0;
+        uint64_t *c = adal__malloc((nf + nt + 1) * sizeof *c);
         if (!c)
             return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
         for (size_t k = 0; k < nf; k++)
             if (is_cohort_common(b, f[k].hash))
                 c[nc++] = f[k].hash;
+        for (size_t q = 0; q + ADAL_K <= nt; q++) {
+            uint64_t h = adal__fp_kgram(t + q, ADAL_K);
+            if (is_cohort_common(b, h))
+                c[nc++] = h;
+        }
         if (nc)
             qsort(c, nc, sizeof *c, u64_cmp);
         size_t w = 0;
@@ -726,7 +777,7 @@ static int exclude_cohort(const batch *b, adal_report *r, const adal_doc *d)
     int rc = ADAL_OK;
     if (!b->ncommon || !nt)
         return ADAL_OK;
-    span *sp = adal__malloc((nf + 1) * sizeof *sp);
+    span *sp = adal__malloc((nf + nt + 1) * sizeof *sp);
     if (!sp)
         return ADAL_ENOMEM;
     for (size_t k = 0; k < nf; k++) {
@@ -735,6 +786,9 @@ static int exclude_cohort(const batch *b, adal_report *r, const adal_doc *d)
         size_t last = f[k].pos + ADAL_K - 1 < nt ? f[k].pos + ADAL_K - 1 : nt - 1;
         sp[ns++] = (span){tok[f[k].pos].start, tok[last].end};
     }
+    for (size_t i = 0; i + ADAL_K <= nt; i++)
+        if (is_cohort_common(b, adal__fp_kgram(tok + i, ADAL_K)))
+            sp[ns++] = (span){tok[i].start, tok[i + ADAL_K - 1].end};
     if (ns)
         qsort(sp, ns, sizeof *sp, span_cmp);
     char why[160];
@@ -927,10 +981,130 @@ static bool report_exists(const batch *b, const char *report_rel)
     return ok;
 }
 
+/* The distinct fingerprint hashes of a document, sorted. */
+static int distinct_fps(const adal_doc *d, uint64_t **out, size_t *n)
+{
+    const adal_fp *f = adal_doc_fps(d);
+    size_t nf = adal_doc_nfps(d), w = 0;
+    uint64_t *h = adal__malloc((nf + 1) * sizeof *h);
+    if (!h)
+        return ADAL_ENOMEM;
+    for (size_t k = 0; k < nf; k++)
+        h[k] = f[k].hash;
+    if (nf)
+        qsort(h, nf, sizeof *h, u64_cmp);
+    for (size_t k = 0; k < nf; k++)
+        if (!w || h[w - 1] != h[k])
+            h[w++] = h[k];
+    *out = h;
+    *n = w;
+    return ADAL_OK;
+}
+
+/* The last run's fingerprints per submission (OUT/.adal-batch-fps), so a rerun can tell what
+ * a changed submission gained or lost: records of (file, content hash, distinct sorted
+ * hashes), little-endian as the machine writes them (the file is local state). */
+typedef struct oldfp {
+    char *rel;
+    char hash[33];
+    uint64_t *h;
+    uint32_t n;
+} oldfp;
+
+static void oldfps_free(oldfp *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        adal__free(v[i].rel);
+        adal__free(v[i].h);
+    }
+    adal__free(v);
+}
+
+static oldfp *oldfps_read(const char *path, size_t *nout)
+{
+    FILE *f = fopen(path, "rb");
+    oldfp *v = NULL;
+    size_t n = 0, cap = 0;
+    char magic[8];
+    *nout = 0;
+    if (!f)
+        return NULL;
+    if (fread(magic, 1, 8, f) != 8 || memcmp(magic, FPS_MAGIC, 8) != 0)
+        goto bad;
+    for (;;) {
+        uint32_t rl, nh;
+        if (fread(&rl, 4, 1, f) != 1)
+            break; /* end */
+        if (rl > 65536 || adal__grow((void **)&v, &cap, n + 1, sizeof *v))
+            goto bad;
+        oldfp *o = &v[n];
+        memset(o, 0, sizeof *o);
+        o->rel = adal__malloc(rl + 1);
+        if (!o->rel || fread(o->rel, 1, rl, f) != rl || fread(o->hash, 1, 32, f) != 32 ||
+            fread(&nh, 4, 1, f) != 1 || nh > (1u << 26)) {
+            adal__free(o->rel);
+            goto bad;
+        }
+        o->rel[rl] = 0;
+        o->hash[32] = 0;
+        o->h = adal__malloc(((size_t)nh + 1) * sizeof *o->h);
+        if (!o->h || fread(o->h, sizeof *o->h, nh, f) != nh) {
+            adal__free(o->rel);
+            adal__free(o->h);
+            goto bad;
+        }
+        o->n = nh;
+        n++;
+    }
+    fclose(f);
+    *nout = n;
+    return v;
+bad:
+    fclose(f);
+    oldfps_free(v, n);
+    return NULL;
+}
+
+static int oldfps_write(batch *b, const char *dst)
+{
+    afile a;
+    int rc = afile_open(b->ctx, &a, dst), bad = 0;
+    if (rc)
+        return rc;
+    bad |= fwrite(FPS_MAGIC, 1, 8, a.f) != 8;
+    for (size_t i = 0; i < b->n && !bad && rc == ADAL_OK; i++) {
+        const sub *s = &b->s[i];
+        if (s->rs == SIZE_MAX)
+            continue;
+        uint64_t *h = NULL;
+        size_t nh = 0;
+        if (distinct_fps(s->doc, &h, &nh)) {
+            rc = adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
+            break;
+        }
+        uint32_t rl = (uint32_t)strlen(s->rel), n32 = (uint32_t)nh;
+        bad |= fwrite(&rl, 4, 1, a.f) != 1 || fwrite(s->rel, 1, rl, a.f) != rl ||
+               fwrite(s->hash, 1, 32, a.f) != 32 || fwrite(&n32, 4, 1, a.f) != 1 ||
+               fwrite(h, sizeof *h, nh, a.f) != nh;
+        adal__free(h);
+    }
+    if (bad && rc == ADAL_OK)
+        rc = adal__err(b->ctx, ADAL_EIO, "%s: cannot write", dst);
+    return afile_commit(b->ctx, &a, dst, rc);
+}
+
+static const oldfp *oldfps_find(const oldfp *v, size_t n, const char *rel)
+{
+    for (size_t i = 0; i < n; i++) /* in the order written: by student, then file */
+        if (strcmp(v[i].rel, rel) == 0)
+            return &v[i];
+    return NULL;
+}
+
 /* Unchanged: same content, same options and cohort template, report on disk, and no new,
  * changed or removed submission that shares a (non-template) fingerprint with it or was
  * one of its sources. */
-static int plan(batch *b, json_t *state, json_t *journal_rows)
+static int plan(batch *b, json_t *state, json_t *journal_rows, const oldfp *old, size_t nold)
 {
     json_t *rows = NULL;
     bool state_ok = false;
@@ -960,6 +1134,8 @@ static int plan(batch *b, json_t *state, json_t *journal_rows)
             if (!st || !file || !hash || !rep || !ek)
                 continue;
             sub *s = find_rel(b, st, file);
+            if (s && strlen(hash) == 32)
+                memcpy(s->old_hash, hash, 33);
             if (!s || s->rs == SIZE_MAX || strcmp(s->hash, hash) != 0 ||
                 strcmp(s->excl_key, ek) != 0 || !report_exists(b, rep))
                 continue;
@@ -968,20 +1144,38 @@ static int plan(batch *b, json_t *state, json_t *journal_rows)
             cand[s - b->s] = true;
         }
     }
-    /* fingerprints of what changed */
+    /* fingerprints of what changed: all of a new submission's; for a changed one, those it
+     * gained or lost since the version the kept reports were computed against */
     for (size_t i = 0; i < b->n; i++) {
         sub *s = &b->s[i];
         if (s->rs == SIZE_MAX || cand[i])
             continue;
-        const adal_fp *f = adal_doc_fps(s->doc);
-        size_t nf = adal_doc_nfps(s->doc);
-        if (adal__grow((void **)&chg, &cap, nchg + nf + 1, sizeof *chg)) {
+        uint64_t *h = NULL;
+        size_t nh = 0;
+        const oldfp *o = s->old_hash[0] ? oldfps_find(old, nold, s->rel) : NULL;
+        if (o && strcmp(o->hash, s->old_hash) != 0)
+            o = NULL;
+        if (distinct_fps(s->doc, &h, &nh) ||
+            adal__grow((void **)&chg, &cap, nchg + nh + (o ? o->n : 0) + 1, sizeof *chg)) {
+            adal__free(h);
             rc = adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
             goto out;
         }
-        for (size_t k = 0; k < nf; k++)
-            if (!is_cohort_common(b, f[k].hash))
-                chg[nchg++] = f[k].hash;
+        size_t x = 0, y = 0, on = o ? o->n : 0;
+        while (x < nh || y < on) { /* symmetric difference of two sorted sets */
+            uint64_t v;
+            if (y >= on || (x < nh && h[x] < o->h[y]))
+                v = h[x++];
+            else if (x >= nh || o->h[y] < h[x])
+                v = o->h[y++];
+            else {
+                x++, y++;
+                continue;
+            }
+            if (!is_cohort_common(b, v))
+                chg[nchg++] = v;
+        }
+        adal__free(h);
     }
     if (nchg)
         qsort(chg, nchg, sizeof *chg, u64_cmp);
@@ -1076,7 +1270,7 @@ static int add_store_sources(const batch *b, adal_store *st, adal_ctx *ctx, adal
         if (rc == ADAL_OK)
             rc = adal_report_adopt(r, d);
         if (rc == ADAL_OK)
-            rc = adal_report_add_source(r, ctx, d, adal_doc_name(d));
+            rc = adal__report_add_source(r, ctx, d, adal_doc_name(d), cohort_common_fn, b);
     }
     adal__free(ids);
     return rc;
@@ -1160,7 +1354,8 @@ static int check_one(batch *b, adal_ctx *ctx, void *store, sub *s)
     char *dst = NULL;
     int rc = adal_report_new(&r, ctx, s->doc, &b->co);
     if (rc == ADAL_OK)
-        rc = adal__refset_add_sources(r, ctx, b->rs, s->doc, &b->co, &s->rs, 1);
+        rc = adal__refset_add_sources(r, ctx, b->rs, s->doc, &b->co, &s->rs, 1,
+                                      b->ncommon ? cohort_common_fn : NULL, b);
 #if BATCH_HAVE_STORE
     if (rc == ADAL_OK && store)
         rc = add_store_sources(b, store, ctx, r, s->doc);
@@ -1537,6 +1732,14 @@ static int write_outputs(batch *b, adal_batch_result *res)
     p = NULL;
     if (rc)
         goto out;
+    if (!(p = join(b->o->out_dir, FPS_NAME))) {
+        rc = adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = oldfps_write(b, p)))
+        goto out;
+    adal__free(p);
+    p = NULL;
     json_object_set_new(state, "format_version", json_integer(STATE_VERSION));
     json_object_set_new(state, "options_key", json_string(b->options_key));
     json_object_set_new(state, "rows", srows);
@@ -1703,8 +1906,16 @@ int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opt
                 json_array_append(jmeta, r);
         }
     }
-    if ((rc = plan(&b, state, jmeta)))
-        goto out;
+    {
+        size_t nold = 0;
+        char *fp_path = join(opts->out_dir, FPS_NAME);
+        oldfp *old = fp_path && !opts->force ? oldfps_read(fp_path, &nold) : NULL;
+        adal__free(fp_path);
+        rc = plan(&b, state, jmeta, old, nold);
+        oldfps_free(old, nold);
+        if (rc)
+            goto out;
+    }
     for (size_t i = 0; i < b.n; i++) {
         if (!b.s[i].todo)
             continue;

@@ -155,7 +155,7 @@ TEST(batch_course)
     essay(course, "Erlan_essay.txt", 1, 909, 0);
     rc = adal_batch_run(ctx, course, &o, &res);
     CHECK_EQ_INT(rc, ADAL_OK);
-    CHECK(res.checked >= 1 && res.checked < 5);
+    CHECK_EQ_INT(res.checked, 1);
     CHECK_EQ_INT(res.checked + res.unchanged, 5);
 
     adal_ctx_free(ctx);
