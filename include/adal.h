@@ -368,6 +368,13 @@ const char *adal_refset_id(const adal_refset *rs, size_t i);
  * not considered. */
 int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
                       const adal_check_opts *opts, const size_t *skip, size_t n_skip);
+/* The middle of adal_refset_check: rank the set's documents against query (fingerprinted,
+ * e.g. by adal_report_new) and add the best opts->max_sources to a report started with
+ * adal_report_new, so one report can hold sources of several origins (a reference set and
+ * a corpus store); finish it with adal_report_finish. */
+int adal_refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs,
+                            const adal_doc *query, const adal_check_opts *opts,
+                            const size_t *skip, size_t n_skip);
 /* Check the set's own document i against all the others (all-pairs, `compare --all`, the
  * batch's cross-check). Read-only like adal_refset_check: safe from several threads. The
  * report borrows the document from the set. */
@@ -483,6 +490,13 @@ void adal_store_close(adal_store *s);
  * stored: nothing changes, *added = 0 and *id is the stored one. */
 int adal_store_add(adal_store *s, adal_ctx *ctx, adal_doc *doc, adal_store_kind kind,
                    const char *label, const char *student, int64_t *id, int *added);
+/* Group many changes in one transaction (bulk loading, a batch's adds): adal_store_add and
+ * adal_store_remove then join it instead of committing each; reads on this handle see the
+ * changes. A failed change rolls the whole transaction back (and ends it). Close without
+ * commit = rollback. */
+int adal_store_begin(adal_store *s, adal_ctx *ctx);
+int adal_store_commit(adal_store *s, adal_ctx *ctx);
+void adal_store_rollback(adal_store *s);
 /* ADAL_EINVAL when no such id. */
 int adal_store_remove(adal_store *s, adal_ctx *ctx, int64_t id);
 /* Calls fn for every entry in id order (strings valid during the call); a nonzero return
@@ -505,6 +519,16 @@ int adal_store_load(adal_store *s, adal_ctx *ctx, int64_t id, adal_doc **out);
 int adal_store_check(adal_report **out, adal_store *s, adal_ctx *ctx, adal_doc *query,
                      const adal_check_opts *opts,
                      int (*skip)(const adal_store_entry *e, void *arg), void *arg);
+/* The middle of adal_store_check: candidates + load + adal_report_add_source into a report
+ * started with adal_report_new (which fingerprints the query); the report owns the loaded
+ * documents. max 0: 50. Finish with adal_report_finish. */
+int adal_store_add_sources(adal_report *r, adal_store *s, adal_ctx *ctx, adal_doc *query,
+                           size_t max, int (*skip)(const adal_store_entry *e, void *arg),
+                           void *arg);
+/* The content hash the store keys documents by (32 hex digits and a NUL): XXH3-128 of the
+ * normalised token keys, so the same essay re-saved, re-formatted or converted between
+ * DOCX, ODT and TXT has the same hash. Normalises doc when needed. */
+int adal_store_doc_hash(adal_doc *doc, adal_ctx *ctx, char hash[33]);
 /* Re-normalise and re-fingerprint every stored text with this build's versions. */
 int adal_store_reindex(adal_store *s, adal_ctx *ctx,
                        void (*progress)(size_t done, size_t total, void *arg), void *arg);

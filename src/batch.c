@@ -27,7 +27,7 @@
 
 /* The corpus store's implementation lands separately; until it links, --db is refused. */
 #ifndef BATCH_HAVE_STORE
-#define BATCH_HAVE_STORE 0
+#define BATCH_HAVE_STORE 1
 #endif
 
 #define MAX_DEPTH 64
@@ -1241,14 +1241,19 @@ static int str_cmp(const void *x, const void *y)
 
 typedef struct skip_arg {
     const batch *b;
+    char qhash[33]; /* the query's content hash as the store computes it */
 } skip_arg;
 
-/* Stored submissions of a student of this course are not sources: their current version is
- * in the reference set (yesterday's copy would be the same text twice), and their own older
- * versions are never compared with them. */
+/* Stored documents that are not sources of a submission: the same content (an earlier run
+ * added it), and the stored submissions of a student of this course — their current version
+ * is in the reference set (yesterday's copy would be the same text twice), and a student's own
+ * older versions are never compared with the current one. */
 static int skip_stored(const adal_store_entry *e, void *arg)
 {
-    const batch *b = ((skip_arg *)arg)->b;
+    const skip_arg *sa = arg;
+    const batch *b = sa->b;
+    if (e->hash && strcmp(e->hash, sa->qhash) == 0)
+        return 1;
     if (e->kind != ADAL_KIND_SUBMISSION || !e->student || !*e->student)
         return 0;
     return bsearch(&e->student, b->students, b->nstudents, sizeof *b->students, str_cmp) != NULL;
@@ -1259,11 +1264,13 @@ static int add_store_sources(const batch *b, adal_store *st, adal_ctx *ctx, adal
 {
     size_t max = b->co.max_sources ? b->co.max_sources : 50, n = 0;
     int64_t *ids = adal__calloc(max + 1, sizeof *ids);
-    skip_arg sa = {b};
+    skip_arg sa = {b, ""};
     int rc;
     if (!ids)
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
-    rc = adal_store_candidates(st, ctx, q, max, skip_stored, &sa, ids, &n);
+    rc = adal_store_doc_hash(q, ctx, sa.qhash);
+    if (rc == ADAL_OK)
+        rc = adal_store_candidates(st, ctx, q, max, skip_stored, &sa, ids, &n);
     for (size_t k = 0; k < n && rc == ADAL_OK; k++) {
         adal_doc *d = NULL;
         rc = adal_store_load(st, ctx, ids[k], &d);
@@ -1876,6 +1883,18 @@ int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opt
             goto out;
         }
     }
+#if BATCH_HAVE_STORE
+    if (opts->db_path) {
+        /* create it now (a first batch may come before any `corpus add`) and refuse a store of
+         * another fold version before any work is done */
+        adal_store *st = NULL;
+        rc = adal_store_open(&st, ctx, opts->db_path,
+                             opts->no_add ? ADAL_STORE_READONLY : ADAL_STORE_CREATE);
+        adal_store_close(st);
+        if (rc)
+            goto out;
+    }
+#endif
     if ((rc = walk(&b, course, NULL, 0)) || (rc = assign_students(&b)) || (rc = group(&b)))
         goto out;
     if ((rc = load_all(&b)) || (rc = build_refset(&b)) || (rc = cohort(&b)))

@@ -412,3 +412,62 @@ int adal_doc_from_text(adal_doc **out, adal_ctx *ctx, const char *utf8, size_t l
     adal__builder_free(&b);
     return rc;
 }
+
+/* ---- stored documents (the corpus store) ----------------------------------------------- */
+
+int adal__doc_from_stored(adal_doc **out, adal_ctx *ctx, const char *name, adal_format fmt,
+                          const char *text, size_t len, const adal_segment *segs, size_t nsegs)
+{
+    *out = NULL;
+    if (len > ADAL_MAX_TEXT)
+        return adal__err(ctx, ADAL_ESTORE, "stored text of %s is over the limit", name);
+    adal_doc *d = adal__calloc(1, sizeof *d);
+    if (!d)
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    adal__buf_init(&d->keys, 0);
+    d->format = fmt;
+    if (fmt == ADAL_FMT_TXT)
+        memcpy(d->encoding, "UTF-8", 6);
+    d->name = adal__strdup(name ? name : "");
+    d->text = adal__malloc(len + 1);
+    d->text16 = adal__malloc((len + 1) * sizeof *d->text16);
+    d->off8 = adal__malloc((len + 1) * sizeof *d->off8);
+    d->segs = adal__malloc((nsegs ? nsegs : 1) * sizeof *d->segs);
+    if (!d->name || !d->text || !d->text16 || !d->off8 || !d->segs) {
+        adal_doc_free(d);
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    }
+    memcpy(d->text, text, len);
+    d->text[len] = '\0';
+    d->text_len = len;
+    size_t i = 0, k = 0;
+    while (i < len) {
+        size_t start = i;
+        uint32_t cp = adal__utf8_next(text, len, &i);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            d->off8[k] = (uint32_t)start;
+            d->text16[k++] = (uint16_t)(0xD800 + (cp >> 10));
+            d->off8[k] = (uint32_t)start;
+            d->text16[k++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+        } else {
+            d->off8[k] = (uint32_t)start;
+            d->text16[k++] = (uint16_t)cp;
+        }
+    }
+    d->off8[k] = (uint32_t)len;
+    d->text16[k] = 0;
+    d->text16_len = k;
+    for (size_t j = 0; j < nsegs; j++) {
+        if (segs[j].start > k || segs[j].len > k - segs[j].start ||
+            (unsigned)segs[j].part >= ADAL_PART__COUNT) {
+            adal_doc_free(d);
+            return adal__err(ctx, ADAL_ESTORE, "%s: stored segments do not fit its text", name);
+        }
+        d->segs[j] = segs[j];
+    }
+    d->nsegs = nsegs;
+    d->segs_cap = nsegs ? nsegs : 1;
+    *out = d;
+    return ADAL_OK;
+}

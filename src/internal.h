@@ -142,6 +142,12 @@ int adal__b_invisible(adal__builder *b, adal_evasion kind, const char *hidden, s
  * digit anywhere. On success *out owns the document and the builder is emptied. */
 int adal__b_finish(adal__builder *b, adal_doc **out);
 
+/* A document from stored parts (the corpus store): UTF-8 text (copied; must be valid UTF-8,
+ * as the builder made it) and its segments in UTF-16 units (copied, checked to fit). Not
+ * normalised; no findings. */
+int adal__doc_from_stored(adal_doc **out, adal_ctx *ctx, const char *name, adal_format fmt,
+                          const char *text, size_t len, const adal_segment *segs, size_t nsegs);
+
 /* ---- stage entry points called from other stages */
 /* ingest.c: dispatch by sniffed content. */
 int adal__ingest(adal_doc **out, adal_ctx *ctx, const uint8_t *data, size_t len,

@@ -300,6 +300,13 @@ out:
     return rc;
 }
 
+int adal_refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs,
+                            const adal_doc *query, const adal_check_opts *opts,
+                            const size_t *skip, size_t n_skip)
+{
+    return adal__refset_add_sources(r, ctx, rs, query, opts, skip, n_skip, NULL, NULL);
+}
+
 int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
                       const adal_check_opts *opts, const size_t *skip, size_t n_skip)
 {

@@ -69,6 +69,12 @@ bool cli_parse_width(const char *v, unsigned *out);
 /* Whether `a` is one of the value-taking options `names` (NULL-terminated) given last
  * without its value (opt_value has then printed the error). */
 bool cli_opt_missing(const char *a, const char *const *names);
+/* check --db (check_db.c): open the store read-only (0, or -1 after printing the error);
+ * add its best candidates for query to a started report, skipping a stored copy of the
+ * query itself. */
+int cli_db_open(adal_store **s, adal_ctx *ctx, const char *path);
+int cli_db_add_sources(adal_report *r, adal_store *s, adal_ctx *ctx, adal_doc *query,
+                       const adal_check_opts *co);
 /* Online cores (at least 1). */
 unsigned cli_ncpu(void);
 /* Parse --jobs N (1..1024). */

@@ -1,7 +1,8 @@
-/* cmd_check.c — `adal check FILE... [--against PATH]... [--template FILE] [--format
+/* cmd_check.c — `adal check FILE... [--against PATH]... [--db PATH] [--template FILE] [--format
  * text|json|csv] [-o OUT] [--min-originality N] [--count-headers] [--encoding ENC]`:
  * every FILE is loaded, normalised and checked against an in-memory reference set built
- * from the --against files and folders (adal_refset_check), and its report written.
+ * from the --against files and folders and/or the corpus store --db (check_db.c): one report
+ * holds the sources of both (adal_refset_add_sources, adal_store_add_sources).
  * Exit status (STYLE.md, docs/adal.1): 0 all checked and at or above the threshold,
  * 1 an essay below it, 2 any error (the other files are still checked).
  */
@@ -20,11 +21,12 @@
 
 static void check_usage(FILE *f)
 {
-    fputs("usage: adal check FILE|DIR... [--against PATH]... [--template FILE]\n"
+    fputs("usage: adal check FILE|DIR... [--against PATH]... [--db PATH] [--template FILE]\n"
           "                  [--format text|json|csv] [-o OUT] [--min-originality N]\n"
           "                  [--count-headers] [--encoding ENC] [--lang en|kk|ru]\n"
           "                  [--no-snippets] [--width COLUMNS] [--jobs N]\n"
           "  --against PATH       reference file or folder (recursive; repeatable)\n"
+          "  --db PATH            also check against the corpus store (default with $ADAL_DB)\n"
           "  --template FILE      assignment text to exclude from every essay\n"
           "  --min-originality N  exit 1 when an essay's band figure is below N (default 60)\n"
           "exit status: 0 all at or above the threshold, 1 one below it, 2 error\n",
@@ -61,7 +63,7 @@ bool cli_parse_lang(const char *v, adal_lang *lang)
     return true;
 }
 
-static const char *const valued[] = {"--against",         "--template", "--format", "--output",
+static const char *const valued[] = {"--db", "--against",         "--template", "--format", "--output",
                                      "--min-originality", "--encoding", "--lang",   "--jobs",
                                      "--width",           NULL};
 
@@ -127,7 +129,8 @@ static fid file_id(const char *path)
 int cmd_check(int argc, char **argv)
 {
     int status = EXIT_ERROR;
-    const char *v, *out_path = NULL, *template_path = NULL, *encoding = NULL;
+    const char *v, *out_path = NULL, *template_path = NULL, *encoding = NULL, *db = NULL;
+    adal_store *store = NULL;
     adal_output fmt = ADAL_OUT_TEXT;
     adal_write_opts wo = ADAL_WRITE_OPTS_INIT;
     adal_check_opts co = ADAL_CHECK_OPTS_INIT;
@@ -160,7 +163,9 @@ int cmd_check(int argc, char **argv)
         } else if ((v = opt_value(argc, argv, &i, "--against"))) {
             if (cli_files_add(&refs, v) != 0)
                 goto done;
-        } else if ((v = opt_value(argc, argv, &i, "--template")))
+        } else if ((v = opt_value(argc, argv, &i, "--db")))
+            db = v;
+        else if ((v = opt_value(argc, argv, &i, "--template")))
             template_path = v;
         else if ((v = opt_value(argc, argv, &i, "--format"))) {
             if (!cli_parse_output(v, &fmt, true))
@@ -227,6 +232,12 @@ int cmd_check(int argc, char **argv)
         }
         co.template_doc = tmpl;
     }
+
+    /* the corpus store: --db, else $ADAL_DB when set */
+    if (!db && getenv("ADAL_DB") && *getenv("ADAL_DB"))
+        db = getenv("ADAL_DB");
+    if (db && cli_db_open(&store, ctx, db) != 0)
+        goto done;
 
     /* the reference set: unreadable references are warnings, not errors */
     cli_files_sort(&refs);
@@ -300,8 +311,15 @@ int cmd_check(int argc, char **argv)
             if (ref_ids[k].ok && ref_ids[k].dev == me.dev && ref_ids[k].ino == me.ino)
                 skip[nskip++] = k; /* the essay is among the references: not its own source */
         int rc = adal_doc_load(&doc, ctx, path, &lo);
+        /* one report, sources from the reference set and the store (refset_check's steps) */
         if (rc == ADAL_OK)
-            rc = adal_refset_check(&r, ctx, rs, doc, &co, skip, nskip);
+            rc = adal_report_new(&r, ctx, doc, &co);
+        if (rc == ADAL_OK && nref)
+            rc = adal_refset_add_sources(r, ctx, rs, doc, &co, skip, nskip);
+        if (rc == ADAL_OK && store)
+            rc = cli_db_add_sources(r, store, ctx, doc, &co);
+        if (rc == ADAL_OK)
+            rc = adal_report_finish(r, ctx);
         if (rc != ADAL_OK) {
             cli_error(path, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
             any_error = true;
@@ -341,6 +359,7 @@ done:
         status = EXIT_ERROR;
     }
     adal_refset_free(rs);
+    adal_store_close(store);
     adal_doc_free(tmpl);
     cli_loaded_free(&loaded);
     cli_files_free(&refs);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # batch_kill.sh — `adal batch` survives kill -9 at any moment: 20 runs over the sample course
-# are killed after a random delay (0–0.4 s, while loading, checking, writing or adding to the
+# are killed after a random delay (0–0.34 s, while loading, checking, writing or adding to the
 # store); after each kill no temporary file is left behind by the rerun, the store (when the
 # build has one) passes its integrity check, and a rerun completes. The final summary.json and
 # every report equal those of an uninterrupted run in a fresh folder (statuses aside: a report
@@ -35,9 +35,10 @@ rm -f run.db run.db-wal run.db-shm
 
 verify() {
   [ $store = 1 ] || return 0
+  r=$("$ADAL" corpus verify --db run.db 2>&1) || fail "store integrity after kill $1: $r"
   if command -v sqlite3 >/dev/null; then
     r=$(sqlite3 run.db 'PRAGMA integrity_check;' 2>&1)
-    [ "$r" = ok ] || fail "store integrity after kill $1: $r"
+    [ "$r" = ok ] || fail "store integrity (sqlite3) after kill $1: $r"
   fi
 }
 rounds=${ADAL_KILL_ROUNDS:-20}
@@ -50,7 +51,7 @@ for i in $(seq 1 "$rounds"); do
   fi
   "$ADAL" batch course --out out "${db[@]}" --jobs 2 -q 2>/dev/null &
   pid=$!
-  sleep "0.$(printf "%02d" $((RANDOM % 16)))"
+  sleep "0.$(printf "%02d" $((RANDOM % 34)))"
   if kill -9 $pid 2>/dev/null; then killed=$((killed + 1)); fi
   wait $pid 2>/dev/null
   verify "$i"
