@@ -1241,19 +1241,16 @@ static int str_cmp(const void *x, const void *y)
 
 typedef struct skip_arg {
     const batch *b;
-    char qhash[33]; /* the query's content hash as the store computes it */
 } skip_arg;
 
-/* Stored documents that are not sources of a submission: the same content (an earlier run
- * added it), and the stored submissions of a student of this course — their current version
- * is in the reference set (yesterday's copy would be the same text twice), and a student's own
- * older versions are never compared with the current one. */
+/* The stored submissions of a student of this course are not sources: their current version
+ * is in the reference set (yesterday's copy would be the same text twice, and a rerun after a
+ * kill would differ from an uninterrupted run), and a student's own older versions are never
+ * compared with the current one. A stored text equal to the query but of another student, or
+ * a source handed in as it is, stays: that is the evidence. */
 static int skip_stored(const adal_store_entry *e, void *arg)
 {
-    const skip_arg *sa = arg;
-    const batch *b = sa->b;
-    if (e->hash && strcmp(e->hash, sa->qhash) == 0)
-        return 1;
+    const batch *b = ((const skip_arg *)arg)->b;
     if (e->kind != ADAL_KIND_SUBMISSION || !e->student || !*e->student)
         return 0;
     return bsearch(&e->student, b->students, b->nstudents, sizeof *b->students, str_cmp) != NULL;
@@ -1264,13 +1261,11 @@ static int add_store_sources(const batch *b, adal_store *st, adal_ctx *ctx, adal
 {
     size_t max = b->co.max_sources ? b->co.max_sources : 50, n = 0;
     int64_t *ids = adal__calloc(max + 1, sizeof *ids);
-    skip_arg sa = {b, ""};
+    skip_arg sa = {b};
     int rc;
     if (!ids)
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
-    rc = adal_store_doc_hash(q, ctx, sa.qhash);
-    if (rc == ADAL_OK)
-        rc = adal_store_candidates(st, ctx, q, max, skip_stored, &sa, ids, &n);
+    rc = adal_store_candidates(st, ctx, q, max, skip_stored, &sa, ids, &n);
     for (size_t k = 0; k < n && rc == ADAL_OK; k++) {
         adal_doc *d = NULL;
         rc = adal_store_load(st, ctx, ids[k], &d);
