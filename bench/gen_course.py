@@ -30,12 +30,15 @@ def sentences(text):
 
 
 kk = sentences(open(os.path.join(shared, "data/kazakh/abai/abai-kara-soz.LF.txt"), encoding="utf-8").read())
-with open(os.path.join(shared, "data/kazakh/kaznerd/kaznerd_test.sentences.txt"), encoding="utf-8") as f:
-    kk += [l.strip() for l in f if len(l.strip()) >= 40]
+for p in sorted(glob.glob(os.path.join(shared, "data/kazakh/kaznerd/*.sentences.txt"))):
+    with open(p, encoding="utf-8") as f:
+        kk += [l.strip() for l in f if len(l.strip()) >= 40]
+kk = sorted(set(kk))
 ru = []
 for p in sorted(glob.glob(os.path.join(shared, "data/russian/ruslit/*/*.txt")))[:200]:
     with open(p, encoding="utf-8", errors="replace") as f:
         ru += sentences(f.read().replace("\n", " "))
+ru = sorted(set(ru))
 if not kk or not ru:
     sys.exit("gen_course.py: no sentences found under " + shared)
 rnd.shuffle(kk)
@@ -55,7 +58,7 @@ def take(lang, k):
 
 
 def paragraph(lang):
-    return " ".join(take(lang, rnd.randint(3, 6)))
+    return " ".join(take(lang, rnd.randint(3, 5)))
 
 
 TEMPLATE = ["Әл-Фараби атындағы Қазақ ұлттық университеті",
@@ -76,7 +79,7 @@ for s in range(20):
 essays = []
 for i in range(n):
     lang = i % 2
-    paras = [paragraph(lang) for _ in range(rnd.randint(8, 14))]
+    paras = [paragraph(lang) for _ in range(rnd.randint(6, 10))]
     essays.append(paras)
 truth = []
 for i in range(n):
