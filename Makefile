@@ -183,3 +183,18 @@ golden-update-cli: $(B)/adal
 	$(Q)ADAL=$(B)/adal tests/golden/run.sh update
 .PHONY: golden-update-cli
 # ---- end cli ------------------------------------------------------------------------------
+
+# ---- html (report_html.c, batch_views.c, i18n) --------------------------------------------
+# Labels: po/kk.po and po/ru.po compiled into C tables (tools/po2c.awk) that src/i18n.c
+# includes; editing a .po file rebuilds the library.
+$(B)/gen/i18n_%.inc: po/%.po tools/po2c.awk
+	@mkdir -p $(dir $@)
+	$(Q)awk -f tools/po2c.awk $< > $@.tmp && mv $@.tmp $@
+$(B)/src/i18n.o: $(B)/gen/i18n_kk.inc $(B)/gen/i18n_ru.inc
+$(B)/src/i18n.o: ALL_CFLAGS += -I$(B)/gen
+## po-update: refresh po/adal.pot from the sources (xgettext) and merge it into po/*.po
+po-update:
+	$(Q)xgettext --from-code=UTF-8 -k -kT -kadal_tr:2 -kN_ -o po/adal.pot src/*.c src/cli/*.c
+	$(Q)for p in po/kk.po po/ru.po; do msgmerge -q -U --backup=none $$p po/adal.pot; done
+.PHONY: po-update
+# ---- end html -----------------------------------------------------------------------------

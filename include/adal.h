@@ -344,6 +344,15 @@ size_t adal_report_npassages(const adal_report *r); /* sorted by query start */
 const adal_passage *adal_report_passage(const adal_report *r, size_t i);
 size_t adal_report_nwarnings(const adal_report *r);
 const char *adal_report_warning(const adal_report *r, size_t i);
+/* The spans excluded from the countable text (template matches, adal_report_exclude), in
+ * the order they were added; for report writers that show them in place. */
+typedef struct adal_exclusion {
+    uint32_t start, end; /* UTF-16 span in the query's text */
+    int heuristic;       /* 1: adal_report_exclude (cohort-common...); 0: the template */
+    const char *why;     /* the reason given, "template" for the template */
+} adal_exclusion;
+size_t adal_report_nexclusions(const adal_report *r);
+int adal_report_exclusion(const adal_report *r, size_t i, adal_exclusion *out);
 
 /* ---------------------------------------------------------------------------------------
  * Reference set: documents held in memory with an inverted fingerprint index, for
@@ -397,6 +406,7 @@ typedef enum adal_output {
     ADAL_OUT_TEXT = 0, /* readable in a terminal */
     ADAL_OUT_JSON,     /* one object per essay on one line (JSON Lines) */
     ADAL_OUT_CSV,      /* RFC 4180 rows: adal_report_write_header() first */
+    ADAL_OUT_HTML,     /* one self-contained HTML page per essay (docs/FORMATS.md) */
 } adal_output;
 
 typedef enum adal_lang {
@@ -418,10 +428,13 @@ typedef struct adal_write_opts {
     const adal_policy *policy;    /* the policy the report was checked with, to name the band
                                      metric and its rubric row; NULL = adal_policy_default */
     const char *file;             /* name to print for the essay; NULL = adal_doc_name() */
+    int csv_bom;                  /* CSV: start with a UTF-8 byte-order mark (for Excel) */
+    const char *student;          /* HTML: the student's name; NULL = the file's folder */
 } adal_write_opts;
 
 #define ADAL_WRITE_OPTS_VERSION 1
-#define ADAL_WRITE_OPTS_INIT {ADAL_WRITE_OPTS_VERSION, ADAL_LANG_EN, ',', 1, 100, 400, NULL, NULL}
+#define ADAL_WRITE_OPTS_INIT                                                                   \
+    {ADAL_WRITE_OPTS_VERSION, ADAL_LANG_EN, ',', 1, 100, 400, NULL, NULL, 0, NULL}
 
 /* Write one finished report in the given format to f. opts may be NULL. Returns ADAL_OK,
  * ADAL_EINVAL (unknown format, unfinished report), ADAL_ENOMEM or ADAL_EIO (write error). */
@@ -443,6 +456,25 @@ int adal_write_safe(FILE *f, const char *s, size_t n);
  * doubled); a cell that starts with = + - @ (or tab/CR) gets a leading ' so a spreadsheet
  * does not run it as a formula (OWASP CSV injection). Returns ADAL_OK or ADAL_EIO. */
 int adal_write_csv_cell(FILE *f, const char *s, size_t n, char sep);
+/* Text for HTML: & < > " ' escaped; controls and bidi controls shown as a visible
+ * ‹U+XXXX›, zero-width characters as a small mark (<span class="zw" title="U+XXXX">, drawn
+ * by the report's style sheet); invalid UTF-8 as U+FFFD. Safe in element text and quoted
+ * attribute values. Returns ADAL_OK or ADAL_EIO. */
+int adal_write_html(FILE *f, const char *s, size_t n);
+
+/* Language for labels from the environment: $ADAL_LANG (en, kk, ru), else the first of
+ * LC_ALL, LC_MESSAGES, LANG that is set (kk*, ru*, en*), else Kazakh. */
+adal_lang adal_lang_default(void);
+/* A label in the given language (English msgid in, translation out; the msgid itself when
+ * there is no translation). Tables compiled from po/kk.po and po/ru.po. */
+const char *adal_tr(adal_lang lang, const char *msgid);
+
+/* Batch views (batch_views.c): read OUT/summary.json (the contract of `adal batch`,
+ * docs/FORMATS.md) and write OUT/index.html (every report linked, sortable, filtered by band,
+ * collusion clusters, failed files) and rewrite OUT/summary.csv for Excel (opts->csv_sep,
+ * opts NULL: ';' with a BOM; else opts->csv_sep and opts->csv_bom as given). Returns ADAL_OK or an adal_err with
+ * the detail on ctx. */
+int adal_batch_views_write(adal_ctx *ctx, const char *out_dir, const adal_write_opts *opts);
 
 /* ---------------------------------------------------------------------------------------
  * Corpus store (store_*.c): the persistent reference corpus.
@@ -492,8 +524,8 @@ int adal_store_add(adal_store *s, adal_ctx *ctx, adal_doc *doc, adal_store_kind 
                    const char *label, const char *student, int64_t *id, int *added);
 /* Group many changes in one transaction (bulk loading, a batch's adds): adal_store_add and
  * adal_store_remove then join it instead of committing each; reads on this handle see the
- * changes. A failed change rolls the whole transaction back (and ends it). Close without
- * commit = rollback. */
+ * changes, other handles see them at commit. A failed change is undone alone (the
+ * transaction stays open); close without commit = rollback. */
 int adal_store_begin(adal_store *s, adal_ctx *ctx);
 int adal_store_commit(adal_store *s, adal_ctx *ctx);
 void adal_store_rollback(adal_store *s);

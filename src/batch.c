@@ -972,12 +972,32 @@ static sub *find_rel(batch *b, const char *student, const char *rel)
     return s && strcmp(s->rel, rel) == 0 ? s : NULL;
 }
 
-static bool report_exists(const batch *b, const char *report_rel)
+/* OUT/reports/<student>/<file>.html beside the .json report. */
+static char *html_path(const batch *b, const char *report_rel)
 {
     char *p = join(b->o->out_dir, report_rel);
-    struct stat st;
-    bool ok = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+    size_t n = p ? strlen(p) : 0;
+    if (!p || n < 5 || strcmp(p + n - 5, ".json") != 0) {
+        adal__free(p);
+        return NULL;
+    }
+    char *h = adal__malloc(n + 1);
+    if (h) {
+        memcpy(h, p, n - 5);
+        memcpy(h + n - 5, ".html", 6);
+    }
     adal__free(p);
+    return h;
+}
+
+static bool report_exists(const batch *b, const char *report_rel)
+{
+    char *p = join(b->o->out_dir, report_rel), *h = html_path(b, report_rel);
+    struct stat st;
+    bool ok = p && h && stat(p, &st) == 0 && S_ISREG(st.st_mode) && stat(h, &st) == 0 &&
+              S_ISREG(st.st_mode);
+    adal__free(p);
+    adal__free(h);
     return ok;
 }
 
@@ -1378,6 +1398,17 @@ static int check_one(batch *b, adal_ctx *ctx, void *store, sub *s)
         rc = adal_report_write(r, ctx, ADAL_OUT_JSON, a.f, &wo);
         rc = afile_commit(ctx, &a, dst, rc);
     }
+    adal__free(dst);
+    dst = NULL;
+    /* the same report as a page for the grader (reports/<student>/<file>.html) */
+    if (rc == ADAL_OK && !(dst = html_path(b, s->report_rel)))
+        rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    if (rc == ADAL_OK)
+        rc = afile_open(ctx, &a, dst);
+    if (rc == ADAL_OK) {
+        rc = adal_report_write(r, ctx, ADAL_OUT_HTML, a.f, &wo);
+        rc = afile_commit(ctx, &a, dst, rc);
+    }
     if (rc == ADAL_OK && row_from_report(b, s, r) != ADAL_OK)
         rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
     adal__free(dst);
@@ -1732,6 +1763,10 @@ static int write_outputs(batch *b, adal_batch_result *res)
         rc = adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
     adal__free(p);
     p = NULL;
+    /* the grader's views from summary.json: index.html, and summary.csv again, Excel-ready
+     * (batch_views.c) */
+    if (rc == ADAL_OK)
+        rc = adal_batch_views_write(b->ctx, b->o->out_dir, NULL);
     if (rc)
         goto out;
     if (!(p = join(b->o->out_dir, FPS_NAME))) {

@@ -308,15 +308,29 @@ int adal__b_finish(adal__builder *b, adal_doc **out)
         adal__free(to16);
         return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
     }
+    /* b->text is valid UTF-8 (adal__b_text validated or repaired every byte), so the common
+     * sequences decode without checks; to16 is needed only where a code point starts, since
+     * segments and findings start and end there. */
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, k = 0;
     while (i < n) {
         size_t start = i;
-        uint32_t cp = adal__utf8_next(s, n, &i);
-        for (size_t j = start; j < i; j++)
-            to16[j] = (uint32_t)k;
-        if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-            (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD && cp != 0xFEFF &&
-             !(cp >= 0x2000 && cp <= 0x2BFF)))
+        uint32_t cp = u[i];
+        if (cp < 0x80) {
+            i++;
+        } else if (cp >= 0xC2 && cp <= 0xDF && i + 1 < n) {
+            cp = ((cp & 0x1F) << 6) | (u[i + 1] & 0x3F);
+            i += 2;
+        } else {
+            cp = adal__utf8_next(s, n, &i);
+            for (size_t j = start + 1; j < i; j++)
+                to16[j] = (uint32_t)k; /* never read; keeps the map defined */
+        }
+        to16[start] = (uint32_t)k;
+        if (cp < 0x80) {
+            alnum |= (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+        } else if (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD && cp != 0xFEFF &&
+                   !(cp >= 0x2000 && cp <= 0x2BFF))
             alnum = true;
         if (cp >= 0x10000) {
             cp -= 0x10000;

@@ -23,6 +23,7 @@
 #define MAX_ALT 64
 #define MAX_TABLES 64
 #define STYLE_CHAIN 32
+#define NAME_CACHE 64 /* a power of two */
 #define FILL_NONE (-1)
 #define FILL_UNKNOWN (-3)
 #define WPS_NS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -555,7 +556,36 @@ typedef struct wstate {
     int nalt;
     style *cur_style; /* styles.xml: the w:style being read */
     bool styles_cached; /* styles/order belong to ctx->docx_cache, not to this state */
+    /* element names already looked up in this part, by address: libxml2 hands SAX2 names
+     * and namespace URIs from the parser's dictionary, one address per distinct string for
+     * the whole parse (emptied before every part: a new parser, a new dictionary) */
+    struct {
+        const xmlChar *local, *uri;
+        int id;
+        bool w;
+    } names[NAME_CACHE];
 } wstate;
+
+static void names_reset(wstate *st)
+{
+    memset(st->names, 0, sizeof st->names);
+}
+
+/* elem_id through the cache; *w: the element is in a WordprocessingML namespace. */
+static int elem_id_st(wstate *st, const xmlChar *uri, const xmlChar *local, bool *w)
+{
+    uintptr_t a = (uintptr_t)local;
+    size_t h = (size_t)((a >> 4) ^ (a >> 11)) & (NAME_CACHE - 1);
+    if (st->names[h].local != local || st->names[h].uri != uri || !local) {
+        st->names[h].local = local;
+        st->names[h].uri = uri;
+        st->names[h].w = is_w(uri);
+        st->names[h].id = st->names[h].w ? elem_id(uri, local) : E_OTHER;
+    }
+    if (w)
+        *w = st->names[h].w;
+    return st->names[h].id;
+}
 
 static void fail(wstate *st, int rc)
 {
@@ -598,7 +628,7 @@ static void st_start(void *ud, const xmlChar *local, const xmlChar *prefix, cons
     st->depth++;
     if (st->rc || st->skip_at)
         return;
-    int id = elem_id(uri, local);
+    int id = elem_id_st(st, uri, local, NULL);
     if (st->props) {
         if (st->depth != st->props_at + 1) {
             st->skip_at = st->depth;
@@ -682,7 +712,7 @@ static void st_end(void *ud, const xmlChar *local, const xmlChar *prefix, const 
         st->skip_at = 0;
     else if (st->props && st->props_at == st->depth)
         st->props = PR_NONE;
-    else if (!st->skip_at && !st->props && elem_id(uri, local) == E_STYLE)
+    else if (!st->skip_at && !st->props && elem_id_st(st, uri, local, NULL) == E_STYLE)
         st->cur_style = NULL;
     st->depth--;
 }
@@ -842,6 +872,15 @@ static void run_add(wstate *st, const char *s, size_t n)
                                    : adal__err(st->ctx, ADAL_ENOMEM, "out of memory"));
 }
 
+/* Whether s has at most `max` code points (counted only for letter-spaced runs). */
+static bool utf8_chars_le(const char *s, size_t n, size_t max)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n && chars <= max; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return chars <= max;
+}
+
 static void run_end(wstate *st)
 {
     wlevel *l = cur(st);
@@ -853,12 +892,9 @@ static void run_end(wstate *st)
     if (!l->eff_ready)
         run_decide(st, l);
     int rc;
-    size_t chars = 0;
-    for (size_t i = 0; i < l->run.len; i++)
-        chars += ((unsigned char)l->run.data[i] & 0xC0) != 0x80;
     if (l->vis >= 0)
         rc = adal__pe_invisible(&st->pe, (adal_evasion)l->vis, l->run.data, l->run.len);
-    else if (l->wide && chars <= 3)
+    else if (l->wide && utf8_chars_le(l->run.data, l->run.len, 3))
         rc = adal__pe_spaced(&st->pe, l->run.data, l->run.len);
     else
         rc = adal__pe_text(&st->pe, l->run.data, l->run.len);
@@ -951,7 +987,7 @@ static void doc_start(void *ud, const xmlChar *local, const xmlChar *prefix, con
     st->depth++;
     if (st->rc || st->skip_at)
         return;
-    int id = elem_id(uri, local);
+    int id = elem_id_st(st, uri, local, NULL);
     if (!st->root_seen) {
         st->root_seen = true;
         st->root_ok = st->part == ADAL_PART_BODY ? id == E_DOCUMENT : id != E_OTHER;
@@ -1152,12 +1188,14 @@ static void doc_end(void *ud, const xmlChar *local, const xmlChar *prefix, const
         st->in_t = 0;
         return;
     }
-    if (!is_w(uri)) {
+    bool w;
+    int id = elem_id_st(st, uri, local, &w);
+    if (!w) {
         if (is_mc(uri, local, "AlternateContent") && st->nalt > 0)
             st->nalt--;
         return;
     }
-    switch (elem_id(uri, local)) {
+    switch (id) {
     case E_R:
         run_end(st);
         break;
@@ -1205,6 +1243,7 @@ static int read_story(wstate *st, adal__zip *z, const char *name, adal_part part
     st->part = part;
     st->part_name = name;
     st->depth = st->skip_at = st->props = st->props_at = 0;
+    names_reset(st);
     st->root_seen = st->root_ok = false;
     st->txbx = st->nlv = st->tbl = st->in_t = st->sppr_at = 0;
     st->shape_fill = FILL_UNKNOWN;
@@ -1402,6 +1441,7 @@ static int read_styles(wstate *st, adal__zip *z, const char *name)
         h.startElementNs = st_start;
         h.endElementNs = st_end;
         st->depth = st->skip_at = st->props = st->props_at = 0;
+        names_reset(st);
         st->cur_style = NULL;
         rc = adal__xml_parse(st->ctx, name, data, len, &h, st);
         if (rc == ADAL_OK)

@@ -9,6 +9,7 @@
 #include "norm.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
@@ -94,7 +95,15 @@ static unsigned classify(const UNormalizer2 *n2, uint32_t cp)
 
 unsigned adal__norm_class(const struct adal__norm *n, uint32_t cp)
 {
-    return cp < ADAL_NORM_FAST ? n->cls[cp] : classify(n->nfkc_cf, cp);
+    if (cp < ADAL_NORM_FAST)
+        return n->cls[cp];
+    if (cp > 0xFFFF || !n->cls_bmp)
+        return classify(n->nfkc_cf, cp);
+    /* other scripts (CJK, Arabic, Devanagari... in real files) ask ICU once a code point */
+    uint16_t c = n->cls_bmp[cp];
+    if (!(c & NT_KNOWN))
+        n->cls_bmp[cp] = c = (uint16_t)(classify(n->nfkc_cf, cp) | NT_KNOWN);
+    return c & (unsigned)~NT_KNOWN;
 }
 
 static int norm_init(adal_ctx *ctx)
@@ -123,9 +132,12 @@ static int norm_init(adal_ctx *ctx)
         }
         n->cls[cp] = (uint16_t)c;
     }
+    n->cls_bmp = adal__calloc(0x10000, sizeof *n->cls_bmp); /* NULL: ICU every time */
     ctx->norm = n;
     return ADAL_OK;
 }
+
+static void kc_free(struct adal__key_cache *c);
 
 void adal__norm_free(struct adal__norm *n)
 {
@@ -137,8 +149,116 @@ void adal__norm_free(struct adal__norm *n)
         utrans_close(n->kk2021);
     if (n->ru)
         sb_stemmer_delete(n->ru);
-    adal__free(n->ru_cache);
+    kc_free(n->keys);
+    adal__free(n->cls_bmp);
     adal__free(n);
+}
+
+/* ---- word → key cache ------------------------------------------------------------------- */
+
+/* Stemming and folding a word to its key is the costly part of pass 2 (Snowball, the
+ * Kazakh suffix stripper, UTF-8, XXH3), and word frequencies are Zipfian: a few thousand
+ * words make most of any essay. The cache maps (stemmer, the word's code points after
+ * look-alike folding and transliteration) to the key bytes and hash, so the same input
+ * gives the same key whether or not it hits. Direct-mapped, one cache line a slot holding
+ * the word and its key (a probe is one memory access, prefetched a token ahead); a word of
+ * more than KC_IN code points, or one above U+FFFF, or a longer key, is not cached. Only
+ * speed depends on it, never a key. */
+/* Slots: a power of two, 64 bytes each, so 2 MiB a context, allocated on first use (make
+ * bench: 16,384 slots answer 57 % of words, 32,768 about 66 %, 65,536 75 %). */
+#define KC_SLOTS 32768
+#define KC_IN 12
+#define KC_OUT 24
+#define KC_AHEAD 8 /* words between a slot's prefetch and its use */
+
+typedef struct kc_slot {
+    uint32_t tag; /* high half of the word's hash, | 1; 0: empty */
+    uint8_t branch, nin, nout, pad_;
+    uint64_t hash; /* the key's XXH3 */
+    uint16_t in[KC_IN];
+    char out[KC_OUT];
+} kc_slot;
+
+struct adal__key_cache {
+    kc_slot *slot; /* KC_SLOTS, aligned on 64 bytes inside mem */
+    void *mem;
+};
+
+static void kc_free(struct adal__key_cache *c)
+{
+    if (c)
+        adal__free(c->mem);
+    adal__free(c);
+}
+
+static struct adal__key_cache *kc_new(void)
+{
+    struct adal__key_cache *c = adal__calloc(1, sizeof *c);
+    if (c && !(c->mem = adal__calloc(KC_SLOTS + 1, sizeof(kc_slot)))) {
+        adal__free(c);
+        return NULL;
+    }
+    if (c)
+        c->slot = (kc_slot *)(((uintptr_t)c->mem + 63) & ~(uintptr_t)63);
+    return c;
+}
+
+/* The word's hash (0: not cacheable). The stemmer is not in it, so a slot can be prefetched
+ * before the word's stemmer is known. */
+static uint64_t kc_hash(const uint32_t *w, size_t n)
+{
+    if (n > KC_IN)
+        return 0;
+    uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] > 0xFFFF)
+            return 0;
+        h = (h ^ w[i]) * 0x100000001B3u;
+    }
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9u;
+    h ^= h >> 32;
+    return h | 1;
+}
+
+static inline void kc_prefetch(const struct adal__key_cache *c, uint64_t h)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    if (c && h)
+        __builtin_prefetch(&c->slot[h & (KC_SLOTS - 1)]);
+#else
+    (void)c, (void)h;
+#endif
+}
+
+static const kc_slot *kc_find(const struct adal__key_cache *c, uint64_t h, int branch,
+                              const uint32_t *w, size_t n)
+{
+    const kc_slot *s = &c->slot[h & (KC_SLOTS - 1)];
+    if (s->tag != (uint32_t)(h >> 32 | 1) || s->branch != branch || s->nin != n)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (s->in[i] != w[i])
+            return NULL;
+    return s;
+}
+
+static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t *w, size_t n,
+                   const char *key, size_t kn, uint64_t hash)
+{
+    if (kn > KC_OUT)
+        return;
+    if (!nm->keys && !(nm->keys = kc_new()))
+        return; /* no cache: slower, same keys */
+    kc_slot *s = &nm->keys->slot[h & (KC_SLOTS - 1)];
+    s->tag = (uint32_t)(h >> 32 | 1);
+    s->branch = (uint8_t)branch;
+    s->nin = (uint8_t)n;
+    s->nout = (uint8_t)kn;
+    s->hash = hash;
+    for (size_t i = 0; i < n; i++)
+        s->in[i] = (uint16_t)w[i];
+    memcpy(s->out, key, kn);
 }
 
 /* ---- one normalisation run -------------------------------------------------------------- */
@@ -148,8 +268,9 @@ typedef struct ptok {
     uint32_t raw, nraw; /* its code points in run.raw (RAW_UPPER-tagged) */
     uint16_t lat, cyr, grk, dig;
     uint16_t foreign; /* look-alikes folded (for the finding's count) */
-    uint16_t kk, ru;  /* Kazakh-only and Russian-only letters (after folding) */
+    uint16_t kk, ru;  /* Kazakh-only and Russian-only letters (pass 1, then after folding) */
     bool only_i;      /* the only foreign letters were Latin i/ı (Kazakh habit) */
+    uint64_t kh;      /* pass 2: kc_hash of its letters after the look-alike fold, 0 none */
 } ptok;
 
 enum { LANG_RU = 1, LANG_KK = 2 };
@@ -218,8 +339,9 @@ static int tok_open(run *r, uint32_t start, uint32_t seg)
     if (d->ntoks >= ADAL_NORM_MAX_TOKENS)
         return adal__err(r->ctx, ADAL_ELIMIT, "more than %u words in the document",
                          ADAL_NORM_MAX_TOKENS);
-    if (adal__grow((void **)&d->toks, &d->toks_cap, d->ntoks + 1, sizeof *d->toks) ||
-        adal__grow((void **)&r->pt, &r->pt_cap, r->npt + 1, sizeof *r->pt))
+    if ((d->ntoks >= d->toks_cap &&
+         adal__grow((void **)&d->toks, &d->toks_cap, d->ntoks + 1, sizeof *d->toks)) ||
+        (r->npt >= r->pt_cap && adal__grow((void **)&r->pt, &r->pt_cap, r->npt + 1, sizeof *r->pt)))
         return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
     adal_token *t = &d->toks[d->ntoks++];
     memset(t, 0, sizeof *t);
@@ -243,9 +365,11 @@ static inline int tok_add(run *r, uint32_t cp, unsigned cls)
         return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
     r->raw[r->nraw++] = cp;
     p->nraw++;
-    if (cls & NT_CYR)
+    if (cls & NT_CYR) {
         p->cyr++;
-    else if (cls & NT_LAT)
+        p->kk += !!(cls & NT_KK);
+        p->ru += !!(cls & NT_RU);
+    } else if (cls & NT_LAT)
         p->lat++;
     else if (cls & NT_GRK)
         p->grk++;
@@ -442,17 +566,52 @@ static int decide_lang(uint32_t letters, uint32_t kk, uint32_t ru, int fallback)
     return fallback;
 }
 
-static void put_key(run *r, adal_token *t, const uint32_t *w, size_t n, int *rc)
+static void put_key_bytes(run *r, adal_token *t, const char *u8, size_t k, uint64_t hash, int *rc)
 {
-    char u8[4 * ADAL_NORM_MAX_CP];
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += adal__utf8_put(u8 + k, w[i]);
     t->key = (uint32_t)r->doc->keys.len;
     t->keylen = (uint16_t)k;
-    t->hash = XXH3_64bits_withSeed(u8, k, NORM_SEED);
+    t->hash = hash;
     if (adal__buf_add(&r->doc->keys, u8, k))
         *rc = adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
+}
+
+/* The key of a word: stem (branch 1 Russian, 2 Kazakh, 0 none) and fold w in place, then
+ * its UTF-8 and hash; through the word cache (h: kc_hash(w, wn) if known, else 0). */
+static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, uint64_t h, int *rc)
+{
+    if (!branch)
+        h = 0;
+    else if (!h)
+        h = kc_hash(w, wn);
+    if (h && r->n->keys) {
+        const kc_slot *s = kc_find(r->n->keys, h, branch, w, wn);
+        if (s) {
+            put_key_bytes(r, t, s->out, s->nout, s->hash, rc);
+            return;
+        }
+    }
+    uint32_t in[ADAL_NORM_MAX_CP];
+    size_t inn = wn;
+    if (h)
+        memcpy(in, w, wn * sizeof *w);
+    if (branch == 1) {
+        if ((*rc = adal__stem_ru(r->ctx, w, &wn, ADAL_NORM_MAX_CP)))
+            return;
+        for (size_t q = 0; q < wn; q++)
+            w[q] = adal__fold_base(w[q]);
+    } else if (branch == 2) {
+        for (size_t q = 0; q < wn; q++)
+            w[q] = adal__fold_base(w[q]);
+        adal__stem_kk(w, &wn);
+    }
+    char u8[4 * ADAL_NORM_MAX_CP];
+    size_t k = 0;
+    for (size_t i = 0; i < wn; i++)
+        k += adal__utf8_put(u8 + k, w[i]);
+    uint64_t hash = XXH3_64bits_withSeed(u8, k, NORM_SEED);
+    if (h)
+        kc_put(r->n, h, branch, in, inn, u8, k, hash);
+    put_key_bytes(r, t, u8, k, hash, rc);
 }
 
 /* The end (exclusive) of the sentence that starts at token i: the first later token with
@@ -486,25 +645,88 @@ static const char *const kk_words[] = {
     "туралы", "ушин",
 };
 
-static int word_cmp(const void *a, const void *b)
+/* The function words packed for a fast look-up: every letter of both lists, after the base
+ * fold, is in а..я (U+0430–U+044F), so a word of ≤ 9 letters packs into 5 bits a letter
+ * with its length; a token with any other letter is no function word. */
+#define FW_MAX 9
+#define FW_NONE UINT64_MAX
+
+static uint64_t fw_pack(const uint32_t *cps, size_t n)
 {
-    return strcmp((const char *)a, *(const char *const *)b);
+    uint64_t v = n;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = cps[i];
+        if (c < 0x0430 || c > 0x044F)
+            return FW_NONE;
+        v = (v << 5) | (c - 0x0430);
+    }
+    return v;
 }
 
-/* +1 for a Russian function word, -1 for a Kazakh one, 0 otherwise. */
+/* Both lists in one open-addressing table (load under 40 %): the packed word, and +1 / -1. */
+#define FW_SLOTS 256
+static struct {
+    uint64_t v; /* FW_NONE: empty */
+    int vote;
+} fw_tab[FW_SLOTS];
+static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
+
+static size_t fw_slot(uint64_t v)
+{
+    return (size_t)((v * 0x9E3779B97F4A7C15u) >> 56) & (FW_SLOTS - 1);
+}
+
+static void fw_build(const char *const *words, size_t n, int vote)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cps[FW_MAX + 1] = {0};
+        size_t len = strlen(words[i]), j = 0, k = 0;
+        while (j < len && k <= FW_MAX)
+            cps[k++] = adal__utf8_next(words[i], len, &j);
+        uint64_t v = k <= FW_MAX ? fw_pack(cps, k) : FW_NONE;
+        if (v == FW_NONE)
+            continue;
+        size_t at = fw_slot(v);
+        while (fw_tab[at].v != FW_NONE && fw_tab[at].v != v)
+            at = (at + 1) & (FW_SLOTS - 1);
+        if (fw_tab[at].v == FW_NONE) { /* a word on both lists keeps its first (Russian) vote */
+            fw_tab[at].v = v;
+            fw_tab[at].vote = vote;
+        }
+    }
+}
+
+static uint8_t fw_code[0x4F0 - 0x430];
+
+static void fw_init(void)
+{
+    for (size_t i = 0; i < FW_SLOTS; i++)
+        fw_tab[i].v = FW_NONE;
+    for (uint32_t c = 0x430; c < 0x4F0; c++) {
+        uint32_t f = adal__fold_base(c);
+        fw_code[c - 0x430] = f >= 0x430 && f <= 0x44F ? (uint8_t)(f - 0x430) : 0xFF;
+    }
+    fw_build(ru_words, sizeof ru_words / sizeof *ru_words, 1);
+    fw_build(kk_words, sizeof kk_words / sizeof *kk_words, -1);
+}
+
+/* +1 for a Russian function word, -1 for a Kazakh one, 0 otherwise. The base fold and the
+ * packing in one step: fw_code[c - 0x430] is the 5-bit code of the folded letter, or 0xFF
+ * when it is outside а..я (no function word). */
 static int function_word(const run *r, const ptok *p)
 {
-    if (p->nraw == 0 || p->nraw > 9 || p->lat || p->dig)
+    if (p->nraw == 0 || p->nraw > FW_MAX || p->lat || p->dig)
         return 0;
-    char w[9 * 4 + 1];
-    size_t k = 0;
-    for (uint32_t q = 0; q < p->nraw; q++)
-        k += adal__utf8_put(w + k, adal__fold_base(RAW_CP(r->raw[p->raw + q])));
-    w[k] = '\0';
-    if (bsearch(w, ru_words, sizeof ru_words / sizeof *ru_words, sizeof *ru_words, word_cmp))
-        return 1;
-    if (bsearch(w, kk_words, sizeof kk_words / sizeof *kk_words, sizeof *kk_words, word_cmp))
-        return -1;
+    uint64_t v = p->nraw;
+    for (uint32_t q = 0; q < p->nraw; q++) {
+        uint32_t c = RAW_CP(r->raw[p->raw + q]) - 0x430;
+        if (c >= sizeof fw_code || fw_code[c] == 0xFF)
+            return 0;
+        v = (v << 5) | fw_code[c];
+    }
+    for (size_t at = fw_slot(v); fw_tab[at].v != FW_NONE; at = (at + 1) & (FW_SLOTS - 1))
+        if (fw_tab[at].v == v)
+            return fw_tab[at].vote;
     return 0;
 }
 
@@ -571,9 +793,16 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
         if (!p->only_i)
             mixed++;
     }
-    /* paragraph counts on the folded letters */
+    /* paragraph counts on the folded letters: pass 1's for a word with no Latin letter that
+     * was not folded, recounted for the others */
     for (size_t i = 0; i < nt; i++) {
         ptok *p = &r->pt[i];
+        if (!p->lat && !(toks[i].flags & ADAL_TOK_MIXED)) {
+            cyr += p->cyr;
+            kk += p->kk;
+            ru += p->ru;
+            continue;
+        }
         p->kk = p->ru = 0;
         for (uint32_t q = 0; q < p->nraw; q++) {
             uint32_t c = RAW_CP(r->raw[p->raw + q]);
@@ -621,12 +850,30 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
      * look-alikes ("pyka") are disguised too; lone look-alike letters (the prepositions
      * с, о, у, к, the conjunction а) are folded in any Cyrillic paragraph */
     bool cyr_para = cyr > 4 * lat;
+    bool counted = adal_part_counted(seg->part);
     size_t sent_end = 0; /* tokens [i, sent_end) form the current sentence */
+    /* the words' cache hashes, and their slots prefetched KC_AHEAD words ahead of their use:
+     * a slot is a memory access the cache cannot otherwise hide */
+    for (size_t i = 0; i < nt; i++) {
+        ptok *p = &r->pt[i];
+        p->kh = 0;
+        if (p->nraw <= KC_IN) {
+            uint32_t w[KC_IN];
+            for (uint32_t q = 0; q < p->nraw; q++)
+                w[q] = RAW_CP(r->raw[p->raw + q]);
+            p->kh = kc_hash(w, p->nraw);
+        }
+        if (i < KC_AHEAD)
+            kc_prefetch(r->n->keys, p->kh);
+    }
     int sent_lang = lang;
 
     for (size_t i = 0; i < nt && rc == ADAL_OK; i++) {
         ptok *p = &r->pt[i];
         adal_token *t = &toks[i];
+        uint64_t h = p->kh; /* reset below where the word's letters change */
+        if (i + KC_AHEAD < nt)
+            kc_prefetch(r->n->keys, r->pt[i + KC_AHEAD].kh);
         if (i == sent_end) {
             sent_end = sentence_end(d, toks, i, nt);
             sent_lang = sentence_lang(r, i, sent_end, lang);
@@ -638,6 +885,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
             (p->nraw == 1 || (mixed > 0 && !roman_only(r->raw + p->raw, p->nraw))) &&
             lookalike_only(r->raw + p->raw, p->nraw)) {
             p->foreign = fold_token(r, p, false);
+            h = 0;           /* the letters changed */
             if (p->nraw > 1) /* a lone letter (с, а, "Пётр I") folds silently */
                 t->flags |= ADAL_TOK_MIXED;
             p->cyr = p->lat;
@@ -650,6 +898,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
                              p->foreign ? p->foreign : (uint32_t)(p->lat + p->grk), seg);
         if (rc == ADAL_OK && latin_only && kklat) {
             rc = adal__translit_kk(r->ctx, alphabet, w, &wn, ADAL_NORM_MAX_CP);
+            h = 0;
             if (rc == ADAL_OK) {
                 t->flags |= ADAL_TOK_LATIN_KK;
                 p->cyr = (uint16_t)wn;
@@ -664,43 +913,41 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
          * or the copy is missed. Measured with bench/check_bench (passages pasted into a
          * paragraph of the other language): per-paragraph choice found 62 % of them. */
         int wlang = p->kk && !p->ru ? LANG_KK : p->ru && !p->kk ? LANG_RU : sent_lang;
+        int branch = 0;
         if (p->dig == p->nraw)
             t->flags |= ADAL_TOK_NUMBER;
-        else if (p->cyr && wlang == LANG_RU) {
-            rc = adal__stem_ru(r->ctx, w, &wn, ADAL_NORM_MAX_CP);
-            for (size_t q = 0; q < wn; q++)
-                w[q] = adal__fold_base(w[q]);
-        } else if (p->cyr) {
-            for (size_t q = 0; q < wn; q++)
-                w[q] = adal__fold_base(w[q]);
-            adal__stem_kk(w, &wn);
-        }
-        if (adal_part_counted(seg->part))
+        else if (p->cyr)
+            branch = wlang == LANG_RU ? 1 : 2;
+        if (counted)
             t->flags |= ADAL_TOK_COUNTED;
-        if (rc == ADAL_OK)
-            put_key(r, t, w, wn, &rc);
+        make_key(r, t, branch, w, wn, h, &rc);
     }
     return rc;
 }
 
-/* Document-level evidence, for short paragraphs: language letters and the Kazakh Latin
- * alphabet's diacritics (both cases, precomposed; paragraphs also see decomposed ones). */
-static void doc_evidence(run *r)
+/* Letter evidence of a stretch of text: Cyrillic letters with the Kazakh-only and
+ * Russian-only ones among them (on their lower case), and the letters with a diacritic that
+ * mark either Kazakh Latin alphabet (both cases, precomposed; paragraphs also see decomposed
+ * ones). Counts are on the raw text (look-alikes not folded yet): they only choose
+ * fallbacks. */
+typedef struct evidence {
+    uint32_t cyr, kk, ru, m18, m21, dotted;
+} evidence;
+
+static void count_evidence(const struct adal__norm *nm, const uint16_t *s, size_t from, size_t to,
+                           evidence *e)
 {
-    const uint16_t *s = r->doc->text16;
-    size_t n = r->doc->text16_len;
-    uint32_t cyr = 0, kk = 0, ru = 0, m18 = 0, m21 = 0, dotted = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = from; i < to; i++) {
         uint32_t c = s[i];
         if (c < 0xC0 || c >= 0x500)
             continue;
-        unsigned cl = r->n->cls[c];
+        unsigned cl = nm->cls[c];
         if (cl & NT_CYR) {
-            cyr++;
-            uint32_t lc = r->n->out[c]; /* lower case */
-            unsigned lcl = r->n->cls[lc < ADAL_NORM_FAST ? lc : 0];
-            kk += !!(lcl & NT_KK);
-            ru += !!(lcl & NT_RU);
+            e->cyr++;
+            uint32_t lc = nm->out[c]; /* lower case */
+            unsigned lcl = nm->cls[lc < ADAL_NORM_FAST ? lc : 0];
+            e->kk += !!(lcl & NT_KK);
+            e->ru += !!(lcl & NT_RU);
             continue;
         }
         switch (c) {
@@ -716,7 +963,7 @@ static void doc_evidence(run *r)
         case 0xDA:
         case 0xFD:
         case 0xDD:
-            m18++;
+            e->m18++;
             break;
         case 0xE4:
         case 0xC4:
@@ -734,46 +981,53 @@ static void doc_evidence(run *r)
         case 0x16A:
         case 0xFC:
         case 0xDC:
-            m21++;
+            e->m21++;
             break;
         case 0x131:
         case 0x130:
-            dotted++;
+            e->dotted++;
             break;
         default:
             break;
         }
     }
-    r->doc_lang = decide_lang(cyr, kk, ru, LANG_RU);
-    r->doc_alphabet = m18 > m21 ? ADAL_KKLAT_2018 : ADAL_KKLAT_2021;
-    r->doc_diacritics = m18 + m21 + dotted;
 }
 
-/* A paragraph too short to tell its language (a heading, a line of verse, a signature)
+/* One pass over the text for the document-level evidence (language, Kazakh Latin alphabet
+ * and diacritics, for short paragraphs) and each paragraph's language.
+ * A paragraph too short to tell its language (a heading, a line of verse, a signature)
  * takes the language of the next paragraph that can tell (a heading belongs to the text
  * after it), else of the previous one, else the document's: so a Russian poem quoted line
- * by line in a Kazakh essay is stemmed as Russian, as in its source. Counts here are on
- * the raw text (look-alikes not folded yet): this only chooses fallbacks. */
-static int near_languages(run *r)
+ * by line in a Kazakh essay is stemmed as Russian, as in its source. */
+static int doc_evidence(run *r)
 {
     adal_doc *d = r->doc;
     r->near_lang = adal__malloc(d->nsegs ? d->nsegs : 1);
     if (!r->near_lang)
         return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
+    evidence doc = {0};
+    size_t pos = 0;
     for (size_t i = 0; i < d->nsegs; i++) {
-        uint32_t cyr = 0, kk = 0, ru = 0;
-        const uint16_t *s = d->text16 + d->segs[i].start;
-        for (uint32_t k = 0; k < d->segs[i].len; k++) {
-            uint32_t c = s[k];
-            if (c < 0x400 || c >= ADAL_NORM_FAST || !(r->n->cls[c] & NT_CYR))
-                continue;
-            unsigned lcl = r->n->cls[r->n->out[c] < ADAL_NORM_FAST ? r->n->out[c] : 0];
-            cyr++;
-            kk += !!(lcl & NT_KK);
-            ru += !!(lcl & NT_RU);
-        }
-        r->near_lang[i] = (uint8_t)decide_lang(cyr, kk, ru, 0);
+        size_t st = d->segs[i].start, en = st + d->segs[i].len;
+        if (st > pos) /* text between paragraphs, if any, counts for the document only */
+            count_evidence(r->n, d->text16, pos, st, &doc);
+        evidence seg = {0};
+        count_evidence(r->n, d->text16, st, en, &seg);
+        r->near_lang[i] = (uint8_t)decide_lang(seg.cyr, seg.kk, seg.ru, 0);
+        doc.cyr += seg.cyr;
+        doc.kk += seg.kk;
+        doc.ru += seg.ru;
+        doc.m18 += seg.m18;
+        doc.m21 += seg.m21;
+        doc.dotted += seg.dotted;
+        if (en > pos)
+            pos = en;
     }
+    if (d->text16_len > pos)
+        count_evidence(r->n, d->text16, pos, d->text16_len, &doc);
+    r->doc_lang = decide_lang(doc.cyr, doc.kk, doc.ru, LANG_RU);
+    r->doc_alphabet = doc.m18 > doc.m21 ? ADAL_KKLAT_2018 : ADAL_KKLAT_2021;
+    r->doc_diacritics = doc.m18 + doc.m21 + doc.dotted;
     uint8_t next = 0;
     for (size_t i = d->nsegs; i-- > 0;) { /* undecided → next decided (marked +4) */
         if (r->near_lang[i] & 3)
@@ -811,6 +1065,7 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     int rc = norm_init(ctx);
     if (rc)
         return rc;
+    pthread_once(&fw_once, fw_init);
     run r;
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
@@ -819,8 +1074,7 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     size_t nfinds0 = doc->nfinds;
     doc->ntoks = 0;
     doc->keys.len = 0;
-    doc_evidence(&r);
-    rc = near_languages(&r);
+    rc = doc_evidence(&r);
     for (size_t sgi = 0; sgi < doc->nsegs && rc == ADAL_OK; sgi++) {
         const adal_segment *seg = &doc->segs[sgi];
         r.npt = 0;

@@ -33,6 +33,7 @@ enum {
     NT_ODDSP = 1 << 9,  /* non-ASCII space as an input character */
     NT_BOUND = 1 << 10, /* has a normalisation boundary before it */
     NT_SIMPLE = 1 << 11, /* NFKC_CF of the lone code point is 0 or 1 unit, in `out` */
+    NT_KNOWN = 1 << 15,  /* cls_bmp: the entry is filled */
 };
 
 #define ADAL_NORM_FAST 0x500
@@ -41,18 +42,11 @@ struct adal__norm {
     const UNormalizer2 *nfkc_cf; /* owned by ICU, never closed */
     uint16_t cls[ADAL_NORM_FAST];
     uint16_t out[ADAL_NORM_FAST];     /* 0 = removed (with NT_SIMPLE) */
+    uint16_t *cls_bmp; /* classes of BMP code points from U+0500 as met (NT_KNOWN), or NULL */
     UTransliterator *kk2018, *kk2021; /* lazily opened */
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
-    struct adal__stem_slot *ru_cache; /* ADAL_STEM_CACHE slots, lazily allocated */
-};
-
-/* Direct-mapped cache of Russian stems: word frequencies are Zipfian, and Snowball costs
- * ~10× a hash and a compare. Only speed depends on it, never a key. */
-#define ADAL_STEM_CACHE 4096
-#define ADAL_STEM_SLOT 46
-struct adal__stem_slot {
-    uint8_t inlen, outlen; /* 0: empty */
-    char in[ADAL_STEM_SLOT], out[ADAL_STEM_SLOT];
+    struct adal__key_cache *keys;     /* word → key (norm.c), lazily allocated; it also
+                                         spares Snowball the frequent words */
 };
 
 /* Classification of any code point (table below U+0500, ICU above). */
@@ -61,8 +55,39 @@ unsigned adal__norm_class(const struct adal__norm *n, uint32_t cp);
 /* norm_fold.c */
 /* Latin/Greek/digit look-alike → Cyrillic (design-notes §4.4 step 2), 0 if none. */
 uint32_t adal__fold_homoglyph(uint32_t cp, bool upper, bool digits);
-/* ё→е, й→и, Kazakh letters → Russian base (§4.4 steps 3–4); identity otherwise. */
-uint32_t adal__fold_base(uint32_t cp);
+/* ё→е, й→и, Kazakh letters → Russian base (§4.4 steps 3–4); identity otherwise. Inline: it
+ * runs for every letter of every word. */
+static inline uint32_t adal__fold_base(uint32_t cp)
+{
+    if (cp < 0x0439 || cp > 0x04E9)
+        return cp;
+    switch (cp) {
+    case 0x0451:
+        return 0x0435; /* ё → е */
+    case 0x0439:
+        return 0x0438; /* й → и */
+    case 0x04D9:
+        return 0x0430; /* ә → а */
+    case 0x0493:
+        return 0x0433; /* ғ → г */
+    case 0x049B:
+        return 0x043A; /* қ → к */
+    case 0x04A3:
+        return 0x043D; /* ң → н */
+    case 0x04E9:
+        return 0x043E; /* ө → о */
+    case 0x04B1:
+        return 0x0443; /* ұ → у */
+    case 0x04AF:
+        return 0x0443; /* ү → у */
+    case 0x04BB:
+        return 0x0445; /* һ → х */
+    case 0x0456:
+        return 0x0438; /* і → и */
+    default:
+        return cp;
+    }
+}
 
 /* norm_translit.c: Kazakh Latin (2018 or 2021) → Cyrillic, in place on cps[0..*n)
  * (lower-case, marks dropped); at most `cap` code points out. */

@@ -88,34 +88,3 @@ uint32_t adal__fold_homoglyph(uint32_t cp, bool upper, bool digits)
     }
 }
 
-uint32_t adal__fold_base(uint32_t cp)
-{
-    if (cp < 0x0439 || cp > 0x04E9)
-        return cp;
-    switch (cp) {
-    case 0x0451:
-        return 0x0435; /* ё → е */
-    case 0x0439:
-        return 0x0438; /* й → и */
-    case 0x04D9:
-        return 0x0430; /* ә → а */
-    case 0x0493:
-        return 0x0433; /* ғ → г */
-    case 0x049B:
-        return 0x043A; /* қ → к */
-    case 0x04A3:
-        return 0x043D; /* ң → н */
-    case 0x04E9:
-        return 0x043E; /* ө → о */
-    case 0x04B1:
-        return 0x0443; /* ұ → у */
-    case 0x04AF:
-        return 0x0443; /* ү → у */
-    case 0x04BB:
-        return 0x0445; /* һ → х */
-    case 0x0456:
-        return 0x0438; /* і → и */
-    default:
-        return cp;
-    }
-}

@@ -51,29 +51,10 @@ int adal__stem_ru(adal_ctx *ctx, uint32_t *cps, size_t *n, size_t cap)
             c = 0x0439;
         k += adal__utf8_put(u8 + k, c);
     }
-    if (!nm->ru_cache) /* no cache on failure: slower, same keys */
-        nm->ru_cache = adal__calloc(ADAL_STEM_CACHE, sizeof *nm->ru_cache);
-    struct adal__stem_slot *slot = NULL;
-    if (nm->ru_cache && k <= ADAL_STEM_SLOT) {
-        slot = &nm->ru_cache[XXH3_64bits(u8, k) & (ADAL_STEM_CACHE - 1)];
-        if (slot->inlen == k && memcmp(slot->in, u8, k) == 0) {
-            size_t i = 0, m = 0;
-            while (i < slot->outlen && m < cap)
-                cps[m++] = adal__utf8_next(slot->out, slot->outlen, &i);
-            *n = m;
-            return ADAL_OK;
-        }
-    }
     const sb_symbol *s = sb_stemmer_stem(nm->ru, (const sb_symbol *)u8, (int)k);
     if (!s)
         return adal__err(ctx, ADAL_ENOMEM, "out of memory in the Russian stemmer");
     int sl = sb_stemmer_length(nm->ru);
-    if (slot && sl > 0 && sl <= ADAL_STEM_SLOT) {
-        memcpy(slot->in, u8, k);
-        memcpy(slot->out, s, (size_t)sl);
-        slot->inlen = (uint8_t)k;
-        slot->outlen = (uint8_t)sl;
-    }
     size_t i = 0, m = 0;
     while (i < (size_t)sl && m < cap)
         cps[m++] = adal__utf8_next((const char *)s, (size_t)sl, &i);

@@ -105,6 +105,8 @@ int adal_report_write(const adal_report *r, adal_ctx *ctx, adal_output fmt, FILE
         return adal__write_json(r, ctx, f, &o);
     case ADAL_OUT_CSV:
         return adal__write_csv(r, ctx, f, &o);
+    case ADAL_OUT_HTML:
+        return adal__write_html(r, ctx, f, &o);
     }
     return adal__err(ctx, ADAL_EINVAL, "unknown output format %d", (int)fmt);
 }
@@ -131,6 +133,7 @@ int adal_report_write_error(adal_ctx *ctx, adal_output fmt, FILE *f, const char 
         msg = adal_strerror(err);
     switch (fmt) {
     case ADAL_OUT_TEXT:
+    case ADAL_OUT_HTML: /* the error goes to stderr; batch lists it in index.html */
         return ADAL_OK;
     case ADAL_OUT_JSON:
         return adal__write_json_error(ctx, f, file, err, msg);

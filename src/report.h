@@ -38,4 +38,23 @@ int adal__write_csv_header(adal_ctx *ctx, FILE *f, const adal_write_opts *o);
 int adal__write_csv_error(adal_ctx *ctx, FILE *f, const char *file, int err, const char *msg,
                           const adal_write_opts *o);
 
+int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_write_opts *o);
+
+/* ---- HTML helpers shared by report_html.c and batch_views.c */
+/* A JSON string (quotes included) safe inside an HTML <script> element: < > & U+2028/9,
+ * controls and bidi controls as \uXXXX. */
+int adal__write_json_html(FILE *f, const char *s, size_t n);
+/* "72.4 %" (en) or "72,4 %" (kk, ru), with a no-break space. */
+void adal__fmt_pct(char *buf, size_t n, double v, adal_lang lang);
+/* <!DOCTYPE> … </head>: the CSP allowing exactly `style` and `js` by their SHA-256, the
+ * title (escaped) and the style sheet. */
+void adal__html_head(FILE *f, adal_lang lang, const char *title, const char *style, const char *js);
+/* SHA-256 (sha256.c) and the base64 of a NUL-terminated string's SHA-256 for a CSP source
+ * expression (out: 45 bytes at least). */
+void adal__sha256(const void *data, size_t n, unsigned char out[32]);
+void adal__csp_hash(const char *s, char out[64]);
+/* A number with one decimal; decimal comma when the CSV separator is ';' (Excel in a
+ * Kazakh or Russian locale reads "72,4" as a number, "72.4" as text or a date). */
+void adal__fmt_num1(char *buf, size_t n, double v, char sep);
+
 #endif

@@ -27,7 +27,18 @@ static int row(adal_ctx *ctx, FILE *f, const char *const cells[NCOLS], char sep)
 
 int adal__write_csv_header(adal_ctx *ctx, FILE *f, const adal_write_opts *o)
 {
+    if (o->csv_bom > 0 && fputs("\xEF\xBB\xBF", f) == EOF)
+        return adal__err(ctx, ADAL_EIO, "cannot write the report");
     return row(ctx, f, columns, o->csv_sep);
+}
+
+void adal__fmt_num1(char *buf, size_t n, double v, char sep)
+{
+    snprintf(buf, n, "%.1f", adal__round1(v));
+    if (sep == ';')
+        for (char *p = buf; *p; p++)
+            if (*p == '.')
+                *p = ',';
 }
 
 int adal__write_csv(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_write_opts *o)
@@ -35,14 +46,14 @@ int adal__write_csv(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wri
     adal_score s;
     adal_report_score(r, &s);
     char orig[16], borr[16], cited[16], top_pct[16] = "";
-    snprintf(orig, sizeof orig, "%.1f", adal__round1(s.originality));
-    snprintf(borr, sizeof borr, "%.1f", adal__round1(s.borrowed));
-    snprintf(cited, sizeof cited, "%.1f", adal__round1(s.cited));
+    adal__fmt_num1(orig, sizeof orig, s.originality, o->csv_sep);
+    adal__fmt_num1(borr, sizeof borr, s.borrowed, o->csv_sep);
+    adal__fmt_num1(cited, sizeof cited, s.cited, o->csv_sep);
     const char *top = NULL;
     if (adal_report_nsources(r) > 0) {
         const adal_source_result *src = adal_report_source(r, 0);
         top = src->id;
-        snprintf(top_pct, sizeof top_pct, "%.1f", adal__round1(src->percent));
+        adal__fmt_num1(top_pct, sizeof top_pct, src->percent, o->csv_sep);
     }
     adal_evasion_summary ev;
     adal_doc_evasion(adal_report_query(r), &ev);

@@ -36,85 +36,44 @@ enum {
     L__COUNT
 };
 
-/* [lang][label]; order of adal_lang: en, kk, ru */
-static const char *const labels[3][L__COUNT] = {
-    {
-        "Originality",
-        "Borrowed",
-        "Cited",
-        "countable characters",
-        "Band",
-        "Borderline: within",
-        "points of a cut-off, or resting on heuristic exclusions; the teacher decides.",
-        "Excluded",
-        "characters",
-        "Sources",
-        "none",
-        "attributed",
-        "passages",
-        "essay",
-        "source",
-        "similarity",
-        "cited",
-        "Evasion",
-        "SUSPICIOUS",
-        "Warnings",
-        "A score is evidence for a human decision, not a verdict.",
-        "more",
-        "100 \xE2\x88\x92 borrowed",
-    },
-    {
-        "Түпнұсқалық",
-        "Алынған",
-        "Дәйексөз",
-        "есептелетін таңба",
-        "Баға диапазоны",
-        "Шекаралық нәтиже: шекіден",
-        "ұпай аралығында немесе эвристикалық алып тастауларға негізделген; шешімді оқытушы "
-        "қабылдайды.",
-        "Алынып тасталды",
-        "таңба",
-        "Дереккөздер",
-        "жоқ",
-        "тиесілі",
-        "үзінді",
-        "жұмыс",
-        "дереккөз",
-        "ұқсастық",
-        "дәйексөз",
-        "Жасыру әдістері",
-        "КҮДІКТІ",
-        "Ескертулер",
-        "Пайыз — оқытушының шешіміне негіз, үкім емес.",
-        "тағы",
-        "100 \xE2\x88\x92 алынған",
-    },
-    {
-        "Оригинальность",
-        "Заимствования",
-        "Цитирования",
-        "учитываемых символов",
-        "Диапазон оценки",
-        "Пограничный результат: в пределах",
-        "пунктов от порога или зависит от эвристических исключений; решение за "
-        "преподавателем.",
-        "Исключено",
-        "символов",
-        "Источники",
-        "нет",
-        "с учётом пересечений",
-        "фрагменты",
-        "работа",
-        "источник",
-        "сходство",
-        "цитата",
-        "Попытки обхода",
-        "ПОДОЗРИТЕЛЬНО",
-        "Предупреждения",
-        "Процент — основание для решения преподавателя, а не приговор.",
-        "ещё",
-        "100 \xE2\x88\x92 заимствования",
-    },
+/* The English labels are the msgids; adal_tr() gives the Kazakh and Russian ones from
+ * po/kk.po and po/ru.po (N_ marks them for xgettext). */
+#define N_(s) s
+static const char *const labels_en[L__COUNT] = {
+    N_("Originality"),
+    N_("Borrowed"),
+    N_("Cited"),
+    N_("countable characters"),
+    N_("Band"),
+    N_("Borderline: within"),
+    N_("points of a cut-off, or resting on heuristic exclusions; the teacher decides."),
+    N_("Excluded"),
+    N_("characters"),
+    N_("Sources"),
+    N_("none"),
+    N_("attributed"),
+    N_("passages"),
+    N_("essay"),
+    N_("source"),
+    N_("similarity"),
+    N_("cited"),
+    N_("Evasion"),
+    N_("SUSPICIOUS"),
+    N_("Warnings"),
+    N_("A score is evidence for a human decision, not a verdict."),
+    N_("more"),
+    N_("100 \xE2\x88\x92 borrowed"),
+};
+
+/* Evasion kinds and document parts as the text report names them: the English names are
+ * adal_evasion_name() and adal_part_name(), translated like the other labels. */
+static const char *const ev_msgids[ADAL_EV__COUNT] = {
+    N_("hidden"),    N_("white"),     N_("tiny"),      N_("narrow"),       N_("spaced"),
+    N_("homoglyph"), N_("invisible"), N_("odd-space"), N_("kazakh-latin"),
+};
+static const char *const part_msgids[ADAL_PART__COUNT] = {
+    N_("body"),    N_("table"),  N_("footnote"), N_("endnote"),
+    N_("textbox"), N_("header"), N_("footer"),   N_("comment"),
 };
 
 #define MAX_FINDINGS_SHOWN 40
@@ -122,7 +81,7 @@ static const char *const labels[3][L__COUNT] = {
 typedef struct tw {
     FILE *f;
     const adal_write_opts *o;
-    const char *const *L;
+    const char *L[L__COUNT];
     adal__buf a, b; /* scratch: the two sides of a passage, neutralised */
     int err;
 } tw;
@@ -316,13 +275,24 @@ static void foreign_letters(tw *w, const char *s)
     }
     if (!n)
         return;
-    out(w, "  [Latin/Greek:");
+    out(w, "  [%s:", adal_tr(w->o->lang, "Latin/Greek"));
     for (unsigned k = 0; k < n; k++) {
         char u[5] = {0};
         adal__utf8_put(u, seen[k]);
         out(w, " %s", u);
     }
     out(w, "]");
+}
+
+static unsigned utf8_cols(const char *s)
+{
+    size_t i = 0, n = strlen(s);
+    unsigned c = 0;
+    while (i < n) {
+        adal__utf8_next(s, n, &i);
+        c++;
+    }
+    return c;
 }
 
 static void write_evasion(tw *w, const adal_doc *q)
@@ -333,7 +303,7 @@ static void write_evasion(tw *w, const adal_doc *q)
     int any = 0;
     for (int k = 0; k < ADAL_EV__COUNT; k++)
         if (s.count[k]) {
-            out(w, "%s %s %u (%u %s)", any ? "," : "", adal_evasion_name((adal_evasion)k),
+            out(w, "%s %s %u (%u %s)", any ? "," : "", adal_tr(w->o->lang, ev_msgids[k]),
                 s.count[k], s.chars[k], w->L[L_CHARS]);
             any = 1;
         }
@@ -345,8 +315,16 @@ static void write_evasion(tw *w, const adal_doc *q)
     size_t nf = adal_doc_nfindings(q);
     for (size_t i = 0; i < nf && i < MAX_FINDINGS_SHOWN; i++) {
         const adal_finding *f = adal_doc_finding(q, i);
-        out(w, "   %-12s %s \xC2\xB6%u @%u: ", adal_evasion_name(f->kind), adal_part_name(f->part),
-            f->para + 1, f->start);
+        const char *kind = (unsigned)f->kind < ADAL_EV__COUNT
+                               ? adal_tr(w->o->lang, ev_msgids[f->kind])
+                               : adal_evasion_name(f->kind);
+        const char *part = (unsigned)f->part < ADAL_PART__COUNT
+                               ? adal_tr(w->o->lang, part_msgids[f->part])
+                               : adal_part_name(f->part);
+        out(w, "   %s", kind);
+        unsigned cols = utf8_cols(kind);
+        pad(w, cols < 12 ? 12 - cols : 0);
+        out(w, " %s \xC2\xB6%u @%u: ", part, f->para + 1, f->start);
         safez(w, f->text);
         if (f->kind == ADAL_EV_HOMOGLYPH)
             foreign_letters(w, f->text);
@@ -358,7 +336,9 @@ static void write_evasion(tw *w, const adal_doc *q)
 
 int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_write_opts *o)
 {
-    tw w = {f, o, labels[o->lang], {0}, {0}, 0};
+    tw w = {f, o, {0}, {0}, {0}, 0};
+    for (int i = 0; i < L__COUNT; i++)
+        w.L[i] = adal_tr(o->lang, labels_en[i]);
     adal__buf_init(&w.a, 1u << 20);
     adal__buf_init(&w.b, 1u << 20);
     adal_policy defpol;

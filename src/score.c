@@ -966,3 +966,19 @@ const char *adal_report_warning(const adal_report *r, size_t i)
 {
     return i < r->nwarn ? r->warn[i] : NULL;
 }
+
+size_t adal_report_nexclusions(const adal_report *r)
+{
+    return r ? r->nex : 0;
+}
+
+int adal_report_exclusion(const adal_report *r, size_t i, adal_exclusion *out)
+{
+    if (!r || !out || i >= r->nex)
+        return ADAL_EINVAL;
+    out->start = r->ex[i].start;
+    out->end = r->ex[i].end;
+    out->heuristic = r->ex[i].heuristic;
+    out->why = r->ex[i].why ? r->ex[i].why : "template";
+    return ADAL_OK;
+}

@@ -70,15 +70,15 @@ static int check_versions(adal_store *s, adal_ctx *ctx, unsigned flags)
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return adal__err(ctx, ADAL_ESTORE, "%s: not an adal corpus store", s->path);
+        return adal__err(ctx, ADAL_ESTORE, "not an adal corpus store");
     snprintf(want, sizeof want, "%d", ADAL_STORE_SCHEMA);
     if ((rc = same_meta(s, ctx, "schema", want, got, sizeof got)) < 0)
         return rc;
     if (rc == 0)
         return adal__err(ctx, ADAL_EVERSION,
-                         "%s: store layout %s, this program reads layout %s: use the adal "
+                         "store layout %s, this program reads layout %s: use the adal "
                          "release that made it",
-                         s->path, got, want);
+                         got, want);
     if (flags & ADAL_STORE_REINDEX)
         return ADAL_OK;
     snprintf(want, sizeof want, "%d", ADAL_FOLD_VERSION);
@@ -86,23 +86,23 @@ static int check_versions(adal_store *s, adal_ctx *ctx, unsigned flags)
         return rc;
     if (rc == 0)
         return adal__err(ctx, ADAL_EVERSION,
-                         "%s: built with fold version %s, this program uses %s; run `adal "
+                         "built with fold version %s, this program uses %s; run `adal "
                          "corpus reindex --db %s` once",
-                         s->path, got, want, s->path);
+                         got, want, s->path);
     fp_scheme(want, sizeof want);
     if ((rc = same_meta(s, ctx, "fingerprint", want, got, sizeof got)) < 0)
         return rc;
     if (rc == 0)
         return adal__err(ctx, ADAL_EVERSION,
-                         "%s: fingerprints \"%s\", this program makes \"%s\"; run `adal corpus "
+                         "fingerprints \"%s\", this program makes \"%s\"; run `adal corpus "
                          "reindex --db %s` once",
-                         s->path, got, want, s->path);
+                         got, want, s->path);
     if ((rc = same_meta(s, ctx, "content_hash", HASH_SCHEME, got, sizeof got)) < 0)
         return rc;
     if (rc == 0)
         return adal__err(ctx, ADAL_EVERSION,
-                         "%s: content hash \"%s\"; run `adal corpus reindex --db %s` once",
-                         s->path, got, s->path);
+                         "content hash \"%s\"; run `adal corpus reindex --db %s` once",
+                         got, s->path);
     return ADAL_OK;
 }
 
@@ -289,20 +289,22 @@ static const char *base_name(const char *p)
 
 /* ---- transactions ------------------------------------------------------------------------ */
 
-/* A change's own transaction, or nothing inside adal_store_begin. */
+/* A change's own transaction, or a savepoint inside adal_store_begin. */
 static int txn_begin(adal_store *s, adal_ctx *ctx)
 {
-    return s->in_txn ? ADAL_OK : s->ops->begin_write(s->be, ctx);
+    return s->in_txn ? s->ops->savepoint(s->be, ctx) : s->ops->begin_write(s->be, ctx);
 }
 
-/* Commit on success, roll back on failure (inside adal_store_begin a failed change rolls
- * back the whole transaction: the store is never left half-changed). */
+/* Commit on success, roll back on failure; inside adal_store_begin a failed change is
+ * undone alone and the transaction stays open (a bad file does not cost the others). */
 static int txn_end(adal_store *s, adal_ctx *ctx, int rc)
 {
     if (rc == ADAL_OK)
-        return s->in_txn ? ADAL_OK : s->ops->commit(s->be, ctx);
-    s->ops->rollback(s->be);
-    s->in_txn = 0;
+        return s->in_txn ? s->ops->release(s->be, ctx) : s->ops->commit(s->be, ctx);
+    if (s->in_txn)
+        s->ops->rollback_to(s->be);
+    else
+        s->ops->rollback(s->be);
     return rc;
 }
 
@@ -487,6 +489,12 @@ int adal_store_load(adal_store *s, adal_ctx *ctx, int64_t id, adal_doc **out)
     return load_doc(s, ctx, id, out);
 }
 
+static int get_nfps(const adal__store_row *r, void *arg)
+{
+    *(uint32_t *)arg = r->e.nfps;
+    return ADAL_OK;
+}
+
 int adal_store_remove(adal_store *s, adal_ctx *ctx, int64_t id)
 {
     adal_doc *d = NULL;
@@ -498,13 +506,22 @@ int adal_store_remove(adal_store *s, adal_ctx *ctx, int64_t id)
         return rc;
     /* the postings to delete are the document's fingerprints, computed again from its
      * text (the store holds no doc → hash index: it would double the postings' size) */
-    rc = load_doc(s, ctx, id, &d);
+    uint32_t stored = 0;
+    size_t deleted = 0;
+    rc = s->ops->doc_get(s->be, ctx, id, 0, get_nfps, &stored);
+    if (rc == ADAL_OK)
+        rc = load_doc(s, ctx, id, &d);
     if (rc == ADAL_OK)
         rc = distinct_fps(ctx, d, &hs, &nh);
     for (size_t k = 0; rc == ADAL_OK && k < nh; k++) {
         int p = s->ops->post_del(s->be, ctx, hs[k], id);
         rc = p < 0 ? p : ADAL_OK;
+        deleted += p > 0;
     }
+    /* fingerprints that no longer come out the same (a store opened for reindexing): the
+     * slow way, so no posting outlives its document */
+    if (rc == ADAL_OK && deleted != stored)
+        rc = s->ops->post_del_doc(s->be, ctx, id);
     if (rc == ADAL_OK)
         rc = s->ops->doc_delete(s->be, ctx, id);
     rc = txn_end(s, ctx, rc);

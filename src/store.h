@@ -37,6 +37,10 @@ typedef struct adal__store_ops {
     int (*begin_read)(void *be, adal_ctx *ctx);
     int (*commit)(void *be, adal_ctx *ctx);
     void (*rollback)(void *be);
+    /* a nested change inside an open transaction: undone alone on failure */
+    int (*savepoint)(void *be, adal_ctx *ctx);
+    int (*release)(void *be, adal_ctx *ctx);
+    void (*rollback_to)(void *be);
     /* meta: 1 found (value copied, NUL-terminated), 0 absent, < 0 error */
     int (*meta_get)(void *be, adal_ctx *ctx, const char *key, char *out, size_t cap);
     int (*meta_set)(void *be, adal_ctx *ctx, const char *key, const char *value);
@@ -56,8 +60,12 @@ typedef struct adal__store_ops {
     int64_t (*ndocs)(void *be, adal_ctx *ctx); /* < 0: error */
     /* postings: distinct (hash, doc) pairs */
     int (*post_add)(void *be, adal_ctx *ctx, uint64_t hash, int64_t doc);
+    /* 1 deleted, 0 not there, < 0 error */
     int (*post_del)(void *be, adal_ctx *ctx, uint64_t hash, int64_t doc);
     int (*post_clear)(void *be, adal_ctx *ctx);
+    /* every posting of one document: a full scan, the fallback when the recomputed
+     * fingerprints do not account for all of them */
+    int (*post_del_doc)(void *be, adal_ctx *ctx, int64_t doc);
     /* up to `limit` documents holding hash, in doc order; *n is how many */
     int (*post_get)(void *be, adal_ctx *ctx, uint64_t hash, size_t limit, int64_t *docs,
                     size_t *n);

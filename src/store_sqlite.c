@@ -37,9 +37,9 @@ enum {
     Q_POST_ADD,
     Q_POST_DEL,
     Q_POST_CLEAR,
+    Q_POST_DEL_DOC,
     Q_POST_GET,
     Q_STATS_KIND,
-    Q_STATS_FPS,
     Q__COUNT
 };
 
@@ -65,9 +65,9 @@ static const char *const sql_text[Q__COUNT] = {
     [Q_POST_ADD] = "INSERT OR IGNORE INTO postings(hash, doc) VALUES (?1, ?2)",
     [Q_POST_DEL] = "DELETE FROM postings WHERE hash = ?1 AND doc = ?2",
     [Q_POST_CLEAR] = "DELETE FROM postings",
+    [Q_POST_DEL_DOC] = "DELETE FROM postings WHERE doc = ?1",
     [Q_POST_GET] = "SELECT doc FROM postings WHERE hash = ?1 ORDER BY doc LIMIT ?2",
     [Q_STATS_KIND] = "SELECT kind, count(*), total(nfps) FROM documents GROUP BY kind",
-    [Q_STATS_FPS] = "SELECT count(*) FROM postings",
 };
 
 static const char schema_sql[] =
@@ -276,13 +276,13 @@ static int sq_open(void **out, adal_ctx *ctx, const char *path, unsigned flags,
     int rc;
     struct stat st;
     if (stat(path, &st) != 0 && !(oflags & SQLITE_OPEN_CREATE)) {
-        rc = adal__err(ctx, ADAL_EIO, "%s: no corpus store here (%s); `adal corpus add` makes one",
-                       path, strerror(errno));
+        rc = adal__err(ctx, ADAL_EIO, "no corpus store here (%s); `adal corpus add` makes one",
+                       strerror(errno));
         goto fail;
     }
     int src = sqlite3_open_v2(path, &b->db, oflags, NULL);
     if (src != SQLITE_OK) {
-        rc = fail(ctx, b, src, path);
+        rc = fail(ctx, b, src, "open");
         goto fail;
     }
     sqlite3_extended_result_codes(b->db, 0);
@@ -293,11 +293,11 @@ static int sq_open(void **out, adal_ctx *ctx, const char *path, unsigned flags,
         goto fail;
     if (ntables == 0) {
         if (b->readonly) {
-            rc = adal__err(ctx, ADAL_ESTORE, "%s: an empty file, not a corpus store", path);
+            rc = adal__err(ctx, ADAL_ESTORE, "an empty file, not a corpus store");
             goto fail;
         }
         /* WAL before the first table, so the file is created in WAL mode */
-        rc = exec(b, ctx, "PRAGMA journal_mode = WAL", path);
+        rc = exec(b, ctx, "PRAGMA journal_mode = WAL", "open");
         if (rc == ADAL_OK)
             rc = create_schema(b, ctx, meta);
         if (rc)
@@ -307,21 +307,25 @@ static int sq_open(void **out, adal_ctx *ctx, const char *path, unsigned flags,
     if (rc)
         goto fail;
     if (app != APP_ID) {
-        rc = adal__err(ctx, ADAL_ESTORE, "%s: an SQLite database, but not an adal corpus store",
-                       path);
+        rc = adal__err(ctx, ADAL_ESTORE, "an SQLite database, but not an adal corpus store");
         goto fail;
     }
     if (!b->readonly) {
-        rc = exec(b, ctx, "PRAGMA journal_mode = WAL", path);
+        rc = exec(b, ctx, "PRAGMA journal_mode = WAL", "open");
         if (rc)
             goto fail;
     }
+    /* a writer's page cache may grow to 256 MiB: bulk adds touch postings pages all over
+     * the tree (random hashes), and a cache that holds them writes each once per commit;
+     * SQLite allocates it only as pages are used, so checks stay small */
     rc = exec(b, ctx,
-              "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
-              "PRAGMA temp_store = MEMORY",
-              path);
+              b->readonly ? "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; "
+                            "PRAGMA temp_store = MEMORY"
+                          : "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144; "
+                            "PRAGMA temp_store = MEMORY",
+              "open");
     if (rc == ADAL_OK && b->readonly)
-        rc = exec(b, ctx, "PRAGMA query_only = 1", path);
+        rc = exec(b, ctx, "PRAGMA query_only = 1", "open");
     if (rc)
         goto fail;
     *out = b;
@@ -335,7 +339,7 @@ static int sq_begin_write(void *be, adal_ctx *ctx)
 {
     sq *b = be;
     if (b->readonly)
-        return adal__err(ctx, ADAL_EINVAL, "%s: the corpus store was opened read-only", b->path);
+        return adal__err(ctx, ADAL_EINVAL, "the corpus store was opened read-only");
     return exec(b, ctx, "BEGIN IMMEDIATE", "start a change");
 }
 
@@ -367,6 +371,22 @@ static void sq_rollback(void *be)
     sq *b = be;
     if (!sqlite3_get_autocommit(b->db))
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int sq_savepoint(void *be, adal_ctx *ctx)
+{
+    return exec(be, ctx, "SAVEPOINT change", "start a change");
+}
+
+static int sq_release(void *be, adal_ctx *ctx)
+{
+    return exec(be, ctx, "RELEASE change", "finish a change");
+}
+
+static void sq_rollback_to(void *be)
+{
+    sq *b = be;
+    sqlite3_exec(b->db, "ROLLBACK TO change; RELEASE change", NULL, NULL, NULL);
 }
 
 static int sq_meta_get(void *be, adal_ctx *ctx, const char *key, char *out, size_t cap)
@@ -603,7 +623,20 @@ static int sq_post_add(void *be, adal_ctx *ctx, uint64_t hash, int64_t doc)
 
 static int sq_post_del(void *be, adal_ctx *ctx, uint64_t hash, int64_t doc)
 {
-    return post_op(be, ctx, Q_POST_DEL, hash, doc);
+    sq *b = be;
+    int rc = post_op(b, ctx, Q_POST_DEL, hash, doc);
+    return rc ? rc : sqlite3_changes(b->db);
+}
+
+static int sq_post_del_doc(void *be, adal_ctx *ctx, int64_t doc)
+{
+    sq *b = be;
+    int err = ADAL_OK;
+    sqlite3_stmt *st = stmt(b, ctx, Q_POST_DEL_DOC, &err);
+    if (!st)
+        return err;
+    sqlite3_bind_int64(st, 1, doc);
+    return run(b, ctx, st, "remove fingerprints");
 }
 
 static int sq_post_clear(void *be, adal_ctx *ctx)
@@ -680,7 +713,13 @@ static int sq_verify(void *be, adal_ctx *ctx)
     if (rc == SQLITE_ROW) {
         const char *v = (const char *)sqlite3_column_text(st, 0);
         if (!v || strcmp(v, "ok") != 0)
-            out = adal__err(ctx, ADAL_ESTORE, "%s: integrity check: %s", b->path, v ? v : "?");
+        {
+            /* the first problem, on one line */
+            const char *p = v ? v : "?";
+            if (strncmp(p, "*** in database", 15) == 0 && strchr(p, '\n'))
+                p = strchr(p, '\n') + 1;
+            out = adal__err(ctx, ADAL_ESTORE, "integrity check: %.*s", (int)strcspn(p, "\n"), p);
+        }
     } else
         out = fail(ctx, b, rc, "verify");
     sqlite3_finalize(st);
@@ -703,21 +742,20 @@ static int sq_verify(void *be, adal_ctx *ctx)
     if (rc)
         return rc;
     if (orphans)
-        return adal__err(ctx, ADAL_ESTORE, "%s: %lld documents without their text", b->path,
+        return adal__err(ctx, ADAL_ESTORE, "%lld documents without their text",
                          (long long)orphans);
     if (nposts != sum)
         return adal__err(ctx, ADAL_ESTORE,
-                         "%s: %lld fingerprint postings, but the documents count %lld", b->path,
+                         "%lld fingerprint postings, but the documents count %lld",
                          (long long)nposts, (long long)sum);
     if (ndocs != counted)
-        return adal__err(ctx, ADAL_ESTORE, "%s: %lld documents, but the count says %lld",
-                         b->path, (long long)ndocs, (long long)counted);
+        return adal__err(ctx, ADAL_ESTORE, "%lld documents, but the count says %lld", (long long)ndocs, (long long)counted);
     return ADAL_OK;
 }
 
 const adal__store_ops adal__store_sqlite = {
     "sqlite",       sq_open,       sq_close,     sq_begin_write, sq_begin_read, sq_commit,
-    sq_rollback,    sq_meta_get,   sq_meta_set,  sq_find_hash,   sq_doc_insert, sq_doc_delete,
+    sq_rollback,    sq_savepoint,  sq_release,   sq_rollback_to, sq_meta_get,   sq_meta_set,  sq_find_hash,   sq_doc_insert, sq_doc_delete,
     sq_doc_update,  sq_doc_get,    sq_list,      sq_ndocs,       sq_post_add,   sq_post_del,
-    sq_post_clear,  sq_post_get,   sq_stats,     sq_verify,
+    sq_post_clear,  sq_post_del_doc, sq_post_get, sq_stats,     sq_verify,
 };

@@ -325,8 +325,19 @@ size_t adal__utf8_put(char *out, uint32_t cp)
 
 bool adal__utf8_valid(const char *s, size_t n)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        /* the common cases inline: ASCII, and two-byte letters (Cyrillic, Latin-1) */
+        unsigned c = u[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
+            i += 2;
+            continue;
+        }
         size_t k = i;
         uint32_t cp = adal__utf8_next(s, n, &i);
         if (cp == 0xFFFD && !(i - k == 3 && (unsigned char)s[k] == 0xEF))

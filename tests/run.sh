@@ -8,6 +8,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export ADAL="$ROOT/$B/adal" ROOT
 export ADAL_SHARED=${ADAL_SHARED:-$ROOT/../shared}
+# goldens and expected outputs are in English; the default language otherwise follows the
+# locale (adal_lang_default), so pin it here
+export ADAL_LANG=en
 passed=0 failed=0 skipped=0
 
 wrap=()

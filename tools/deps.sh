@@ -5,7 +5,8 @@
 set -eu
 pkgs="build-essential make pkg-config libxml2-dev libicu-dev libzip-dev zlib1g-dev libxxhash-dev
       libstemmer-dev libsqlite3-dev libjansson-dev sqlite3 python3 python3-docx valgrind"
-extra="similarity-tester clang libclang-rt-14-dev gettext hunspell-ru hunspell-kk time libreoffice-writer-nogui"
+extra="similarity-tester clang libclang-rt-14-dev gettext hunspell-ru hunspell-kk time libreoffice-writer-nogui
+       chromium"
 [ "${ADAL_DEPS_EXTRA:-0}" = 1 ] && pkgs="$pkgs $extra"
 missing=""
 for p in $pkgs; do

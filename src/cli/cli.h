@@ -19,6 +19,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_corpus(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
 
 /* `adal: FILE: message` (FILE omitted when NULL). */
 void cli_error(const char *file, const char *fmt, ...)
@@ -65,6 +66,8 @@ void cli_loaded_free(cli_loaded *l); /* frees the documents still held */
 /* --format and --lang values (cmd_check.c); false after printing the error. */
 bool cli_parse_output(const char *v, adal_output *fmt, bool csv_ok);
 bool cli_parse_lang(const char *v, adal_lang *lang);
+/* --csv-sep: , ; | or tab. */
+bool cli_parse_sep(const char *v, char *sep);
 bool cli_parse_width(const char *v, unsigned *out);
 /* Whether `a` is one of the value-taking options `names` (NULL-terminated) given last
  * without its value (opt_value has then printed the error). */

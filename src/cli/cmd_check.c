@@ -22,13 +22,16 @@
 static void check_usage(FILE *f)
 {
     fputs("usage: adal check FILE|DIR... [--against PATH]... [--db PATH] [--template FILE]\n"
-          "                  [--format text|json|csv] [-o OUT] [--min-originality N]\n"
+          "                  [--format text|json|csv|html] [-o OUT] [--min-originality N]\n"
           "                  [--count-headers] [--encoding ENC] [--lang en|kk|ru]\n"
+          "                  [--csv-sep C] [--csv-bom|--no-csv-bom]\n"
           "                  [--no-snippets] [--width COLUMNS] [--jobs N]\n"
           "  --against PATH       reference file or folder (recursive; repeatable)\n"
           "  --db PATH            also check against the corpus store (default with $ADAL_DB)\n"
           "  --template FILE      assignment text to exclude from every essay\n"
           "  --min-originality N  exit 1 when an essay's band figure is below N (default 60)\n"
+          "  --lang L             labels in kk, ru or en (default: $ADAL_LANG, the locale, kk)\n"
+          "  --format html        one self-contained page per essay (use -o with one FILE)\n"
           "exit status: 0 all at or above the threshold, 1 one below it, 2 error\n",
           f);
 }
@@ -41,8 +44,10 @@ bool cli_parse_output(const char *v, adal_output *fmt, bool csv_ok)
         *fmt = ADAL_OUT_JSON;
     else if (csv_ok && strcmp(v, "csv") == 0)
         *fmt = ADAL_OUT_CSV;
+    else if (csv_ok && strcmp(v, "html") == 0)
+        *fmt = ADAL_OUT_HTML;
     else {
-        cli_error(NULL, "unknown format '%s' (text, json%s)", v, csv_ok ? " or csv" : "");
+        cli_error(NULL, "unknown format '%s' (text, json%s)", v, csv_ok ? ", csv or html" : "");
         return false;
     }
     return true;
@@ -65,7 +70,20 @@ bool cli_parse_lang(const char *v, adal_lang *lang)
 
 static const char *const valued[] = {"--db", "--against",         "--template", "--format", "--output",
                                      "--min-originality", "--encoding", "--lang",   "--jobs",
-                                     "--width",           NULL};
+                                     "--width",           "--csv-sep",  NULL};
+
+bool cli_parse_sep(const char *v, char *sep)
+{
+    if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
+        *sep = '\t';
+    else if (strlen(v) == 1 && (v[0] == ',' || v[0] == ';' || v[0] == '\t' || v[0] == '|'))
+        *sep = v[0];
+    else {
+        cli_error(NULL, "--csv-sep takes one of , ; | tab, not '%s'", v);
+        return false;
+    }
+    return true;
+}
 
 bool cli_parse_width(const char *v, unsigned *out)
 {
@@ -150,6 +168,7 @@ int cmd_check(int argc, char **argv)
     bool any_error = false, any_below = false;
     adal_policy policy;
 
+    wo.lang = adal_lang_default();
     if (!files) {
         cli_error(NULL, "out of memory");
         return EXIT_ERROR;
@@ -196,7 +215,14 @@ int cmd_check(int argc, char **argv)
         } else if ((v = opt_value(argc, argv, &i, "--width"))) {
             if (!cli_parse_width(v, &wo.width))
                 goto done;
-        } else if (opt_is(a, NULL, "--no-snippets"))
+        } else if ((v = opt_value(argc, argv, &i, "--csv-sep"))) {
+            if (!cli_parse_sep(v, &wo.csv_sep))
+                goto done;
+        } else if (opt_is(a, NULL, "--csv-bom"))
+            wo.csv_bom = 1;
+        else if (opt_is(a, NULL, "--no-csv-bom"))
+            wo.csv_bom = 0;
+        else if (opt_is(a, NULL, "--no-snippets"))
             wo.snippets = 0;
         else if ((v = opt_value(argc, argv, &i, "--jobs"))) {
             if (!cli_parse_jobs(v, &jobs)) {
@@ -300,6 +326,11 @@ int cmd_check(int argc, char **argv)
             cli_files_free(&sub);
         } else if (push_input(&inputs, files[i]) != 0)
             goto done;
+    }
+    if (fmt == ADAL_OUT_HTML && inputs.n > 1) {
+        cli_error(NULL, "--format html writes one page: give one essay (adal batch writes one "
+                        "page per submission)");
+        goto done;
     }
     for (size_t i = 0; i < inputs.n; i++) {
         const char *path = inputs.v[i];

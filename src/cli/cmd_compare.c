@@ -448,6 +448,7 @@ int cmd_compare(int argc, char **argv)
     unsigned jobs = cli_ncpu();
     FILE *out = stdout;
 
+    wo.lang = adal_lang_default();
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (opt_is(a, "-h", "--help")) {
@@ -501,6 +502,10 @@ int cmd_compare(int argc, char **argv)
             compare_usage(stderr);
             return EXIT_ERROR;
         }
+    }
+    if (fmt == ADAL_OUT_HTML) {
+        cli_error(NULL, "compare writes text, json or csv; html is for check");
+        return EXIT_ERROR;
     }
     if (all) {
         if (npos != 1) {

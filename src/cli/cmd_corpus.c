@@ -87,6 +87,7 @@ static void json_str(FILE *f, const char *s)
 
 /* Files are loaded on all cores in chunks (memory stays bounded), then added one by one. */
 #define ADD_CHUNK 64
+#define COMMIT_EVERY 1000
 
 static int corpus_add(const char *db, cli_files *paths, adal_store_kind kind, const char *label,
                       const char *student, const char *encoding, unsigned jobs)
@@ -106,6 +107,16 @@ static int corpus_add(const char *db, cli_files *paths, adal_store_kind kind, co
     }
     int status = EXIT_CHECKED_OK;
     bool stop = false;
+    size_t pending = 0; /* adds in the open transaction */
+    /* adds are committed COMMIT_EVERY at a time: one commit per file would write the
+     * postings pages it touched each time (random hashes: all over the tree) */
+    int rc = adal_store_begin(s, ctx);
+    bool txn = rc == ADAL_OK;
+    if (rc != ADAL_OK) {
+        cli_error(db, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
+        stop = true;
+        nbad = paths->n;
+    }
     for (size_t at = 0; at < paths->n && !stop; at += ADD_CHUNK) {
         size_t n = paths->n - at < ADD_CHUNK ? paths->n - at : ADD_CHUNK;
         cli_loaded l = {0};
@@ -122,7 +133,7 @@ static int corpus_add(const char *db, cli_files *paths, adal_store_kind kind, co
             }
             int64_t id = 0;
             int added = 0;
-            int rc = adal_store_add(s, ctx, l.docs[i], kind, label, student, &id, &added);
+            rc = adal_store_add(s, ctx, l.docs[i], kind, label, student, &id, &added);
             if (rc != ADAL_OK) {
                 cli_error(path, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
                 nbad++;
@@ -139,8 +150,26 @@ static int corpus_add(const char *db, cli_files *paths, adal_store_kind kind, co
                 nadded++;
             else
                 nsame++;
+            if (added && ++pending >= COMMIT_EVERY) {
+                rc = adal_store_commit(s, ctx);
+                txn = false;
+                if (rc == ADAL_OK)
+                    txn = (rc = adal_store_begin(s, ctx)) == ADAL_OK;
+                if (rc != ADAL_OK) {
+                    cli_error(db, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
+                    nbad++;
+                    stop = true;
+                    break;
+                }
+                pending = 0;
+            }
         }
         cli_loaded_free(&l);
+    }
+    if (txn && (rc = adal_store_commit(s, ctx)) != ADAL_OK) {
+        /* nothing of this transaction was kept, though its files were listed as added */
+        cli_error(db, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
+        nbad++;
     }
     fprintf(stderr, "adal: %zu added, %zu already stored, %zu failed\n", nadded, nsame, nbad);
     if (nbad)
@@ -242,7 +271,8 @@ static int list_text(const adal_store_entry *e, void *arg)
 static int list_json(const adal_store_entry *e, void *arg)
 {
     (void)arg;
-    printf("{\"id\":%lld,\"kind\":\"%s\",\"name\":", (long long)e->id, kind_name(e->kind));
+    printf("{\"format_version\":1,\"id\":%lld,\"kind\":\"%s\",\"name\":", (long long)e->id,
+           kind_name(e->kind));
     json_str(stdout, e->name);
     fputs(",\"label\":", stdout);
     json_str(stdout, e->label);

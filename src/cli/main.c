@@ -17,6 +17,7 @@ static void usage(FILE *f)
           "  corpus add|remove|list|stats                    the reference corpus store\n"
           "  batch COURSE_DIR                                check a whole course folder\n"
           "  grade PERCENT...                                the exam grade calculator\n"
+          "  summary OUT_DIR [--lang L] [--csv-sep C]        index.html and summary.csv of a batch\n"
           "\n"
           "exit status: 0 checked and all at or above the threshold, 1 something below it,\n"
           "2 error. `adal COMMAND --help` and `man adal` tell more.\n",
@@ -78,6 +79,7 @@ int main(int argc, char **argv)
     } cmds[] = {
         {"check", cmd_check},   {"compare", cmd_compare}, {"extract", cmd_extract},
         {"corpus", cmd_corpus}, {"batch", cmd_batch},     {"grade", cmd_grade},
+        {"summary", cmd_summary},
     };
     if (opt_is(cmd, "-h", "--help") || strcmp(cmd, "help") == 0) {
         usage(stdout);

@@ -23,7 +23,7 @@ rc=$?
 cat err.txt
 [ $rc -eq 2 ] || fail "exit $rc, expected 2 (a broken file)"
 grep -q '^adal: 13-Bolat/essay.docx: .*\[corrupt\]' err.txt || fail "no error line for the broken file"
-for f in summary.json summary.csv reports/05-Timur/essay.docx.json; do
+for f in summary.json summary.csv index.html reports/05-Timur/essay.docx.json; do
   [ -s "out/$f" ] || fail "out/$f missing"
 done
 ls -a out | grep -q '^\.adal-tmp' && fail "temporary file left"
@@ -80,8 +80,11 @@ for x in bad:
     print("FAIL:", x)
 sys.exit(1 if bad else 0)
 PYEOF
-head -1 out/summary.csv | grep -qx 'student,file,originality,borrowed,cited,band,borderline,top_source,cluster,error' \
+# summary.csv: the contract's columns first (the views rewrite it for Excel: BOM, ';')
+head -1 out/summary.csv | sed 's/^\xEF\xBB\xBF//' | tr ';' ',' |
+  grep -q '^student,file,originality,borrowed,cited,band,borderline,top_source,cluster,error' \
   || fail "summary.csv header"
+[ -s out/index.html ] && [ -s out/reports/05-Timur/essay.docx.html ] || fail "no HTML views"
 [ "$(wc -l < out/summary.csv)" -eq 15 ] || fail "summary.csv rows"
 
 # no cohort template when more students are asked for than there are

@@ -22,8 +22,8 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert len(rows) == int(sys.argv[2]), len(rows)
 for i, r in enumerate(rows, 1):
-    assert set(r) == {"id", "kind", "name", "label", "student", "hash", "chars", "fingerprints", "added"}, r
-    assert r["id"] == i and r["kind"] == "source" and r["label"] == "literature" and r["student"] == ""
+    assert set(r) == {"format_version", "id", "kind", "name", "label", "student", "hash", "chars", "fingerprints", "added"}, r
+    assert r["format_version"] == 1 and r["id"] == i and r["kind"] == "source" and r["label"] == "literature" and r["student"] == ""
     assert len(r["hash"]) == 32 and r["chars"] > 0 and r["fingerprints"] > 0 and r["added"] > 1.7e9
 PY
 # stats, text and JSON

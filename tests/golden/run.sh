@@ -6,6 +6,7 @@
 set -u
 mode=${1:?usage: run.sh check|update}
 ADAL=${ADAL:?set ADAL to the adal binary}
+export ADAL_LANG=en # the cases without --lang expect English labels
 case $ADAL in /*) ;; *) ADAL=$PWD/$ADAL;; esac
 G=$(cd "$(dirname "$0")" && pwd)
 cd "$G/../data/texts" || exit 2
@@ -20,6 +21,10 @@ cases=(
   "grade.json|grade 100 75 60 45 100 49 --format json"
   "check_docx_disguised.txt|check ../office/kk_disguised.docx --against refs/"
   "check_docx_disguised.jsonl|check ../office/kk_disguised.docx --against refs/ --format json --no-snippets"
+  "check_all_excel.csv|check essays/kk_copy.txt essays/kk_planted.txt essays/ru_planted.txt essays/ru_clean.txt --against refs/ --format csv --csv-sep ; --csv-bom"
+  "check_kk_planted.html|check essays/kk_planted.txt --against refs/ --format html"
+  "check_docx_disguised_kk.html|check ../office/kk_disguised.docx --against refs/ --format html --lang kk"
+  "check_ru_planted_ru.html|check essays/ru_planted.txt --against refs/ --format html --lang ru"
 )
 # cases reading DOCX wait for the DOCX reader (a placeholder says "not built yet")
 docx_ok=1
@@ -37,6 +42,19 @@ for c in "${cases[@]}"; do
     echo "golden: tests/golden/$name differs (adal $args):"
     printf '%s\n' "$out" | diff -u "$G/$name" - | head -40
     bad=1
+  fi
+done
+# the batch views: `adal summary` on a copy of the hand-written summary.json of the batch
+# contract (tests/data/batch/out), Russian labels, Excel CSV
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cp ../batch/out/summary.json "$tmp/"
+$ADAL summary "$tmp" --lang ru 2>/dev/null || { echo "golden: adal summary failed"; bad=1; }
+for pair in "index.html|summary_index_ru.html" "summary.csv|summary_excel.csv"; do
+  got=$tmp/${pair%%|*}; name=${pair#*|}
+  if [ "$mode" = update ]; then
+    cp "$got" "$G/$name"; echo "golden: wrote tests/golden/$name"
+  elif ! cmp -s "$got" "$G/$name"; then
+    echo "golden: tests/golden/$name differs (adal summary):"; diff -u "$G/$name" "$got" | head -40; bad=1
   fi
 done
 exit $bad

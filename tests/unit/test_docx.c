@@ -627,3 +627,45 @@ TEST(docx_style_cache_never_changes_results)
     for (int i = 0; i < N; i++)
         free(fresh[i]);
 }
+
+/* Two files with byte-identical styles.xml (the second is served the first's parsed table)
+ * but different run formatting, then two with different styles.xml, all on one context:
+ * each keeps its own effective formatting. style_shared_a hides its filler by the "Note"
+ * character style; style_shared_b shows the filler, whitens " ақ " by direct formatting and
+ * shows a "Note" run again by a direct w:vanish="0". */
+TEST(docx_style_cache_shared_styles_own_runs)
+{
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    for (int round = 0; round < 2; round++) {
+        int rc;
+        adal_doc *a = load(ctx, "style_shared_a.docx", &rc);
+        CHECK_EQ_INT(rc, ADAL_OK);
+        CHECK(ctx->docx_cache != NULL);
+        adal_doc *b = load(ctx, "style_shared_b.docx", &rc);
+        CHECK_EQ_INT(rc, ADAL_OK);
+        if (a && b) {
+            CHECK_EQ_STR(seg_text(a, 0), KZ "   " KZ2);
+            CHECK_EQ_INT((int)adal_doc_nfindings(a), 1);
+            CHECK_EQ_INT((int)count_kind(a, ADAL_EV_HIDDEN), 1);
+            CHECK_EQ_STR(seg_text(b, 0), KZ " жасырын  " KZ2);
+            CHECK_EQ_INT((int)adal_doc_nfindings(b), 1);
+            CHECK_EQ_INT((int)count_kind(b, ADAL_EV_WHITE), 1);
+            CHECK_EQ_INT((int)count_kind(b, ADAL_EV_HIDDEN), 0);
+        }
+        adal_doc_free(a);
+        adal_doc_free(b);
+        /* different styles.xml, same document.xml */
+        adal_doc *h = load(ctx, "style_twin_hidden.docx", &rc);
+        adal_doc *s = load(ctx, "style_twin_shown.docx", &rc);
+        if (h && s) {
+            CHECK(strstr(adal_doc_text(h, NULL), "жасырын") == NULL);
+            CHECK_EQ_INT((int)count_kind(h, ADAL_EV_HIDDEN), 1);
+            CHECK(strstr(adal_doc_text(s, NULL), "жасырын") != NULL);
+            CHECK_EQ_INT((int)adal_doc_nfindings(s), 0);
+        }
+        adal_doc_free(h);
+        adal_doc_free(s);
+    }
+    adal_ctx_free(ctx);
+}

@@ -708,3 +708,42 @@ TEST(norm_language_per_sentence)
     free(in_ru);
     adal_ctx_free(ctx);
 }
+
+/* The per-context word→key cache is keyed by the word and the stemmer chosen for it: the
+ * same spelling stemmed as Russian in one paragraph and as Kazakh in the next gets each its
+ * own key, on a fresh context and on one that has seen both (so the second document's words
+ * come from the cache), and every key equals a fresh context's. */
+TEST(norm_word_cache_keeps_stemmer)
+{
+    static const char *text = "Мама сказала, что она не придёт, и мы пошли домой без неё.\n"
+                              "Мама бүгін үйге келді және біз бірге тамақ іштік.\n";
+    adal_ctx *fresh = NULL, *shared = NULL;
+    adal_ctx_new(&fresh);
+    adal_ctx_new(&shared);
+    adal_doc *d = NULL;
+    char *want = keys_of(fresh, text, &d);
+    /* the first token of each paragraph is "мама": Russian stem, then Kazakh (no suffix) */
+    CHECK(d != NULL);
+    if (d) {
+        size_t kl, k2 = 0;
+        const char *k = adal_doc_token_key(d, 0, &kl);
+        CHECK(kl == strlen("мам") && memcmp(k, "мам", kl) == 0);
+        for (size_t i = 1; i < adal_doc_ntokens(d); i++)
+            if (adal_doc_tokens(d)[i].seg == 1) {
+                k2 = i;
+                break;
+            }
+        k = adal_doc_token_key(d, k2, &kl);
+        CHECK(k2 > 0 && kl == strlen("мама") && memcmp(k, "мама", kl) == 0);
+        adal_doc_free(d);
+    }
+    for (int pass = 0; pass < 3; pass++) {
+        char *got = keys_of(shared, pass == 1 ? TOLSTOY : text, NULL);
+        if (pass != 1)
+            CHECK_EQ_STR(got, want);
+        free(got);
+    }
+    free(want);
+    adal_ctx_free(fresh);
+    adal_ctx_free(shared);
+}

@@ -494,6 +494,38 @@ def style_twins():
             f.write(zip_bytes(parts))
 
 
+def style_shared():
+    """Two packages with byte-identical styles.xml (so one context reuses the parsed style
+    table) and different run formatting: in the first the filler run takes the hidden
+    character style, in the second it is plain but a later run is white by direct
+    formatting and a run of the hidden style is shown again by a direct w:vanish="0". A
+    cache that handed the second file the first's effective run properties, or kept them
+    between files, would get one of them wrong."""
+    styles = STYLES.replace("</w:styles>", '<w:style w:type="character" w:styleId="Note">'
+                            '<w:name w:val="Note"/><w:rPr><w:vanish/></w:rPr></w:style>'
+                            '</w:styles>')
+    docs = {
+        "style_shared_a.docx":
+            f'<w:r><w:t xml:space="preserve">{esc(KZ)} </w:t></w:r>'
+            f'<w:r><w:rPr><w:rStyle w:val="Note"/></w:rPr><w:t>{JUNK}</w:t></w:r>'
+            f'<w:r><w:t xml:space="preserve"> {esc(KZ2)}</w:t></w:r>',
+        "style_shared_b.docx":
+            f'<w:r><w:t xml:space="preserve">{esc(KZ)} </w:t></w:r>'
+            f'<w:r><w:t>{JUNK}</w:t></w:r>'
+            f'<w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t xml:space="preserve"> ақ </w:t></w:r>'
+            f'<w:r><w:rPr><w:rStyle w:val="Note"/><w:vanish w:val="0"/></w:rPr>'
+            f'<w:t xml:space="preserve"> {esc(KZ2)}</w:t></w:r>',
+    }
+    for name, runs in docs.items():
+        body = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                f'<w:document xmlns:w="{W}"><w:body><w:p>{runs}</w:p></w:body></w:document>')
+        parts = [("[Content_Types].xml", CT), ("_rels/.rels", RELS),
+                 ("word/_rels/document.xml.rels", DOC_RELS), ("word/styles.xml", styles),
+                 ("word/document.xml", body)]
+        with open(os.path.join(OUT, name), "wb") as f:
+            f.write(zip_bytes(parts))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     plain()
@@ -507,6 +539,7 @@ def main():
     hostile()
     libreoffice()
     style_twins()
+    style_shared()
 
 
 if __name__ == "__main__":

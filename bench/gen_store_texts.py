@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""gen_store_texts.py — the store benchmark's corpus: N plain-text essays (UTF-8) of real
+sentences, Kazakh from Abai's Words of Edification and KazNERD, Russian from the RusLit
+classics (../shared/data), a third each Kazakh, Russian and mixed, 4-10 paragraphs of 2-5
+sentences (about 350 words, 4-5 KB). The words of every sentence are shuffled: the pool holds
+~100k sentences, so 100,000 essays drawn from it verbatim would each share whole sentences
+with dozens of others, which no real corpus does; shuffled, the token statistics (languages,
+word lengths, vocabulary) stay real while unrelated essays share no 8-word run.
+
+Also writes Q query essays (queries/qNN.txt): fresh shuffled text with 1-3 passages of 2-4
+consecutive sentences copied verbatim from stored essays among the first BASE (so the same
+queries find their sources at every store size), as a student's borrowing would.
+
+Files go into OUT_DIR/docs/dNNN/eNNNNNN.txt, 1,000 per folder. Deterministic by seed.
+
+    gen_store_texts.py OUT_DIR N [Q=50] [BASE=10000] [SHARED=../shared] [SEED=20261203]
+"""
+import glob
+import os
+import random
+import re
+import sys
+
+out = sys.argv[1]
+n = int(sys.argv[2])
+q = int(sys.argv[3]) if len(sys.argv) > 3 else 50
+base = min(n, int(sys.argv[4]) if len(sys.argv) > 4 else 10000)
+shared = sys.argv[5] if len(sys.argv) > 5 else os.path.join(os.path.dirname(__file__), "..", "..", "shared")
+seed = int(sys.argv[6]) if len(sys.argv) > 6 else 20261203
+rnd = random.Random(seed)
+split = re.compile(r"(?<=[.!?…])\s+")
+
+
+def sentences(text):
+    return [s.strip() for s in split.split(text) if 40 <= len(s.strip()) <= 400]
+
+
+kk = sentences(open(os.path.join(shared, "data/kazakh/abai/abai-kara-soz.LF.txt"), encoding="utf-8").read())
+with open(os.path.join(shared, "data/kazakh/kaznerd/kaznerd_test.sentences.txt"), encoding="utf-8") as f:
+    kk += [l.strip() for l in f if len(l.strip()) >= 40]
+ru = []
+for p in sorted(glob.glob(os.path.join(shared, "data/russian/ruslit/*/*.txt"))):
+    with open(p, encoding="utf-8", errors="replace") as f:
+        ru += sentences(f.read().replace("\n", " "))
+if not kk or not ru:
+    sys.exit("gen_store_texts.py: no sentences found under " + shared)
+kk = [s.split() for s in kk]
+ru = [s.split() for s in ru]
+
+
+def shuffled(pool):
+    w = list(rnd.choice(pool))
+    rnd.shuffle(w)
+    s = " ".join(w)
+    return s[0].upper() + s[1:] + ("" if s[-1] in ".!?…" else ".")
+
+
+def essay(i):
+    lang = i % 3
+    pool = kk if lang == 0 else ru if lang == 1 else kk + ru
+    paras = []
+    for _ in range(rnd.randint(4, 10)):
+        paras.append(" ".join(shuffled(pool) for _ in range(rnd.randint(2, 5))))
+    return paras
+
+
+def path_of(i):
+    return os.path.join(out, "docs", "d%03d" % (i // 1000), "e%06d.txt" % i)
+
+
+for i in range(n):
+    p = path_of(i)
+    if i % 1000 == 0:
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+    with open(p, "w", encoding="utf-8") as f:
+        f.write("\n".join(essay(i)) + "\n")
+
+os.makedirs(os.path.join(out, "queries"), exist_ok=True)
+truth = []
+for k in range(q):
+    paras = essay(rnd.randrange(n))
+    srcs = rnd.sample(range(base), rnd.randint(1, 3))
+    for s in srcs:
+        with open(path_of(s), encoding="utf-8") as f:
+            text = f.read().replace("\n", " ")
+        sents = [x for x in split.split(text) if x.strip()]
+        a = rnd.randrange(max(1, len(sents) - 4))
+        paras.insert(rnd.randrange(len(paras) + 1), " ".join(sents[a:a + rnd.randint(2, 4)]))
+    with open(os.path.join(out, "queries", "q%02d.txt" % k), "w", encoding="utf-8") as f:
+        f.write("\n".join(paras) + "\n")
+    truth.append("q%02d.txt\t%s" % (k, " ".join("e%06d.txt" % s for s in srcs)))
+with open(os.path.join(out, "queries", "TRUTH.tsv"), "w") as f:
+    f.write("\n".join(truth) + "\n")
