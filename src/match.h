@@ -56,4 +56,15 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf, const ada
 int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
                             adal__common_fn common, const void *common_data);
 
+/* ---- refset.c */
+/* The candidate search and alignment of adal_refset_check without creating or finishing the
+ * report, so one report can hold sources from the set and from elsewhere (the batch's
+ * cross-check beside the corpus store, each character counted once). `extra` (may be NULL)
+ * marks more hashes as common: they neither rank candidates nor seed passages (the batch's
+ * cohort template). */
+int adal__refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs,
+                             const adal_doc *query, const adal_check_opts *opts,
+                             const size_t *skip, size_t n_skip, adal__common_fn extra,
+                             const void *extra_data);
+
 #endif
