@@ -57,7 +57,7 @@ print("  counts %s, %d clusters, template excluded %.1f %% on average" % (d["cou
 
 # 2. without a store
 rm -rf out-ns
-/usr/bin/time -v "${T[@]}" "$ADAL" batch course --against sources --out out-ns --jobs 2 -q 2> nostore.log
+/usr/bin/time -v "${T[@]}" "$ADAL" batch course --no-db --against sources --out out-ns --jobs 2 -q 2> nostore.log
 measure "adal batch --against (no store, 2 jobs)" nostore.log
 
 # 4. incremental: 1 % of the essays get one more paragraph

@@ -628,12 +628,15 @@ typedef struct adal_batch_opts {
     /* called under a lock from the worker threads after each submission */
     void (*progress)(const adal_batch_progress *p, void *arg);
     void *progress_arg;
+    /* the grader's views: lang of the HTML reports and index.html, csv_sep and csv_bom of
+     * the Excel summary.csv; NULL = adal_lang_default(), ';' with a BOM */
+    const adal_write_opts *views;
 } adal_batch_opts;
 
 #define ADAL_BATCH_OPTS_VERSION 1
 #define ADAL_BATCH_OPTS_INIT                                                                   \
     {ADAL_BATCH_OPTS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, 0, 0, 0, 0, 0, 60.0, NULL, NULL, \
-     NULL, NULL}
+     NULL, NULL, NULL}
 
 typedef struct adal_batch_result {
     size_t submissions;   /* files found (all versions) */

@@ -25,11 +25,6 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-/* The corpus store's implementation lands separately; until it links, --db is refused. */
-#ifndef BATCH_HAVE_STORE
-#define BATCH_HAVE_STORE 1
-#endif
-
 #define MAX_DEPTH 64
 #define MAX_FILES 1000000
 #define STATE_NAME ".adal-batch-state.json"
@@ -1253,7 +1248,6 @@ out:
 
 /* ---- checking on threads --------------------------------------------------------------- */
 
-#if BATCH_HAVE_STORE
 static int str_cmp(const void *x, const void *y)
 {
     return strcmp(*(char *const *)x, *(char *const *)y);
@@ -1297,7 +1291,6 @@ static int add_store_sources(const batch *b, adal_store *st, adal_ctx *ctx, adal
     adal__free(ids);
     return rc;
 }
-#endif
 
 static int report_path(batch *b, sub *s)
 {
@@ -1378,12 +1371,8 @@ static int check_one(batch *b, adal_ctx *ctx, void *store, sub *s)
     if (rc == ADAL_OK)
         rc = adal__refset_add_sources(r, ctx, b->rs, s->doc, &b->co, &s->rs, 1,
                                       b->ncommon ? cohort_common_fn : NULL, b);
-#if BATCH_HAVE_STORE
     if (rc == ADAL_OK && store)
         rc = add_store_sources(b, store, ctx, r, s->doc);
-#else
-    (void)store;
-#endif
     if (rc == ADAL_OK)
         rc = exclude_cohort(b, r, s->doc);
     if (rc == ADAL_OK)
@@ -1395,6 +1384,8 @@ static int check_one(batch *b, adal_ctx *ctx, void *store, sub *s)
     if (rc == ADAL_OK) {
         wo.policy = &b->policy;
         wo.file = s->path;
+        wo.lang = b->o->views ? b->o->views->lang : adal_lang_default();
+        wo.student = s->student;
         rc = adal_report_write(r, ctx, ADAL_OUT_JSON, a.f, &wo);
         rc = afile_commit(ctx, &a, dst, rc);
     }
@@ -1422,13 +1413,11 @@ static void *check_worker(void *arg)
     adal_ctx *ctx = NULL;
     void *store = NULL;
     int rc = adal_ctx_new(&ctx);
-#if BATCH_HAVE_STORE
     if (rc == ADAL_OK && b->o->db_path) {
         adal_store *st = NULL;
         rc = adal_store_open(&st, ctx, b->o->db_path, ADAL_STORE_READONLY);
         store = st;
     }
-#endif
     if (rc != ADAL_OK) {
         pthread_mutex_lock(&b->mu);
         if (!b->fatal) {
@@ -1485,9 +1474,7 @@ static void *check_worker(void *arg)
         pthread_mutex_unlock(&b->mu);
     }
 out:
-#if BATCH_HAVE_STORE
     adal_store_close(store);
-#endif
     adal_ctx_free(ctx);
     return NULL;
 }
@@ -1766,7 +1753,7 @@ static int write_outputs(batch *b, adal_batch_result *res)
     /* the grader's views from summary.json: index.html, and summary.csv again, Excel-ready
      * (batch_views.c) */
     if (rc == ADAL_OK)
-        rc = adal_batch_views_write(b->ctx, b->o->out_dir, NULL);
+        rc = adal_batch_views_write(b->ctx, b->o->out_dir, b->o->views);
     if (rc)
         goto out;
     if (!(p = join(b->o->out_dir, FPS_NAME))) {
@@ -1800,7 +1787,6 @@ out:
 
 static int add_to_store(batch *b, adal_batch_result *res)
 {
-#if BATCH_HAVE_STORE
     adal_store *st = NULL;
     int rc = adal_store_open(&st, b->ctx, b->o->db_path, ADAL_STORE_CREATE);
     if (rc)
@@ -1821,11 +1807,6 @@ static int add_to_store(batch *b, adal_batch_result *res)
     }
     adal_store_close(st);
     return rc;
-#else
-    (void)b;
-    (void)res;
-    return ADAL_OK;
-#endif
 }
 
 /* ---- the run ----------------------------------------------------------------------------- */
@@ -1864,10 +1845,6 @@ int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opt
     adal__err_clear(ctx);
     if (!opts || opts->version != ADAL_BATCH_OPTS_VERSION || !opts->out_dir || !course)
         return adal__err(ctx, ADAL_EINVAL, "batch options missing or of another version");
-#if !BATCH_HAVE_STORE
-    if (opts->db_path)
-        return adal__err(ctx, ADAL_EUNSUPPORTED, "the corpus store is not in this build yet");
-#endif
     b.ctx = ctx;
     b.course = course;
     b.o = opts;
@@ -1913,7 +1890,6 @@ int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opt
             goto out;
         }
     }
-#if BATCH_HAVE_STORE
     if (opts->db_path) {
         /* create it now (a first batch may come before any `corpus add`) and refuse a store of
          * another fold version before any work is done */
@@ -1924,7 +1900,6 @@ int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opt
         if (rc)
             goto out;
     }
-#endif
     if ((rc = walk(&b, course, NULL, 0)) || (rc = assign_students(&b)) || (rc = group(&b)))
         goto out;
     if ((rc = load_all(&b)) || (rc = build_refset(&b)) || (rc = cohort(&b)))

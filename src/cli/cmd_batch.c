@@ -22,8 +22,11 @@ static void batch_usage(FILE *f)
     fputs("usage: adal batch COURSE_DIR [--db PATH] [--out DIR] [--jobs N] [--template FILE]\n"
           "                  [--student-pattern REGEX] [--against PATH]... [--force]\n"
           "                  [--no-add] [--quiet] [--common-share X] [--common-min N]\n"
-          "                  [--min-originality N] [--encoding ENC]\n"
-          "  --db PATH              corpus store to check against and add to (else $ADAL_DB)\n"
+          "                  [--min-originality N] [--encoding ENC] [--no-db]\n"
+          "                  [--lang kk|ru|en] [--csv-sep C] [--no-csv-bom]\n"
+          "  --db PATH              corpus store to check against and add to\n"
+          "                         (default: $ADAL_DB, else ./adal.db, created when missing)\n"
+          "  --no-db                no store: the submissions and --against files only\n"
           "  --out DIR              where reports and summary go (default " DEFAULT_OUT ")\n"
           "  --jobs N               threads (default: all cores)\n"
           "  --template FILE        assignment text to exclude from every submission\n"
@@ -36,6 +39,11 @@ static void batch_usage(FILE *f)
           "  --common-share X       text in this share of the students is template (0.30)\n"
           "  --common-min N         ... and in at least N students (3)\n"
           "  --min-originality N    exit 1 when a submission's band figure is below N (60)\n"
+          "  --lang kk|ru|en        language of the HTML reports and index.html\n"
+          "                         (default: $ADAL_LANG, else the locale, else kk)\n"
+          "  --csv-sep C            separator of summary.csv: ';' (default, decimal comma),\n"
+          "                         ',', '|' or tab\n"
+          "  --no-csv-bom           summary.csv without the UTF-8 byte-order mark\n"
           "exit status: 0 all at or above the threshold, 1 one below it, 2 error\n",
           f);
 }
@@ -95,7 +103,7 @@ static void on_progress(const adal_batch_progress *p, void *arg)
 static const char *const valued[] = {"--db",        "--out",          "--jobs",
                                      "--template",  "--student-pattern", "--against",
                                      "--common-share", "--common-min", "--min-originality",
-                                     "--encoding",  NULL};
+                                     "--encoding",  "--lang",        "--csv-sep",  NULL};
 
 static bool parse_double(const char *opt, const char *v, double lo, double hi, double *out)
 {
@@ -121,7 +129,13 @@ int cmd_batch(int argc, char **argv)
     cli_files against = {0};
     prog g = {false, false, false, {0, 0}, NULL};
     double x;
+    bool no_db = false;
+    adal_write_opts views = ADAL_WRITE_OPTS_INIT;
 
+    views.lang = adal_lang_default();
+    views.csv_sep = ';';
+    views.csv_bom = 1;
+    o.views = &views;
     o.out_dir = DEFAULT_OUT;
     o.min_value = DEFAULT_MIN_ORIGINALITY;
     for (int i = 1; i < argc; i++) {
@@ -132,6 +146,18 @@ int cmd_batch(int argc, char **argv)
             goto done;
         } else if ((v = opt_value(argc, argv, &i, "--db")))
             o.db_path = v;
+        else if (!strcmp(a, "--no-db"))
+            no_db = true;
+        else if ((v = opt_value(argc, argv, &i, "--lang"))) {
+            if (!cli_parse_lang(v, &views.lang))
+                goto done;
+        } else if ((v = opt_value(argc, argv, &i, "--csv-sep"))) {
+            if (!cli_parse_sep(v, &views.csv_sep))
+                goto done;
+        } else if (opt_is(a, NULL, "--no-csv-bom"))
+            views.csv_bom = 0;
+        else if (opt_is(a, NULL, "--csv-bom"))
+            views.csv_bom = 1;
         else if ((v = opt_value(argc, argv, &i, "--out")))
             o.out_dir = v;
         else if ((v = opt_value(argc, argv, &i, "--jobs"))) {
@@ -177,8 +203,18 @@ int cmd_batch(int argc, char **argv)
     }
     if (!course)
         goto usage;
-    if (!o.db_path && getenv("ADAL_DB") && *getenv("ADAL_DB"))
-        o.db_path = getenv("ADAL_DB");
+    /* the store as for `adal corpus`: --db, else $ADAL_DB, else ./adal.db, so tonight's
+     * submissions are there for tomorrow's batch unless asked otherwise */
+    if (no_db && o.db_path) {
+        cli_error(NULL, "--db and --no-db exclude each other");
+        goto done;
+    }
+    if (!no_db && !o.db_path) {
+        o.db_path = getenv("ADAL_DB") && *getenv("ADAL_DB") ? getenv("ADAL_DB") : "adal.db";
+        /* --no-add reads a store; with none there yet, there is nothing to read */
+        if (o.no_add && access(o.db_path, F_OK) != 0)
+            o.db_path = NULL;
+    }
     cli_files_sort(&against);
     o.against = (const char *const *)against.v;
     o.nagainst = against.n;

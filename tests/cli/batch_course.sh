@@ -18,7 +18,7 @@ touch -d '2026-01-02 10:00' "$TMP/course/12-Zhanna/essay-v2.docx"
 SRC=$ROOT/corpus/sources
 cd "$TMP"
 
-$ADAL batch course --out out --against "$SRC" --jobs 2 2>err.txt
+$ADAL batch course --no-db --out out --against "$SRC" --jobs 2 2>err.txt
 rc=$?
 cat err.txt
 [ $rc -eq 2 ] || fail "exit $rc, expected 2 (a broken file)"
@@ -88,7 +88,7 @@ head -1 out/summary.csv | sed 's/^\xEF\xBB\xBF//' | tr ';' ',' |
 [ "$(wc -l < out/summary.csv)" -eq 15 ] || fail "summary.csv rows"
 
 # no cohort template when more students are asked for than there are
-$ADAL batch course --out out-nt --against "$SRC" --common-min 13 -q 2>/dev/null
+$ADAL batch course --no-db --out out-nt --against "$SRC" --common-min 13 -q 2>/dev/null
 python3 -c '
 import json, sys
 d = json.load(open("out-nt/summary.json"))
@@ -97,7 +97,7 @@ sys.exit(0 if max(ex) == 0 else "excluded without a cohort template: %s" % ex)' 
 
 # every row equals `adal check` of the file against the same other files (no cohort
 # template: check has none)
-$ADAL batch course --out out-eq --against "$SRC" --common-share 1.01 -q 2>/dev/null
+$ADAL batch course --no-db --out out-eq --against "$SRC" --common-share 1.01 -q 2>/dev/null
 mapfile -t cur < <(python3 -c '
 import json
 d = json.load(open("out-eq/summary.json"))
@@ -135,7 +135,7 @@ PYEOF
 # incremental: nothing changed → nothing checked; one file changed → it (and the files that
 # share fingerprints with it) re-checked, the rest kept
 cp out/summary.json first.json
-$ADAL batch course --out out --against "$SRC" -q 2>/dev/null
+$ADAL batch course --no-db --out out --against "$SRC" -q 2>/dev/null
 python3 -c '
 import json, sys
 a, b = json.load(open("first.json")), json.load(open("out/summary.json"))
@@ -160,7 +160,7 @@ with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as w:
             data = data.replace(b"</w:body>", "<w:p><w:r><w:t>Бүгін мен мүлдем жаңа сөйлем жаздым.</w:t></w:r></w:p></w:body>".encode(), 1) if b"<w:sectPr" not in data else data.replace(b"<w:sectPr", "<w:p><w:r><w:t>Бүгін мен мүлдем жаңа сөйлем жаздым.</w:t></w:r></w:p><w:sectPr".encode(), 1)
         w.writestr(i, data)
 PYEOF
-$ADAL batch course --out out --against "$SRC" 2>err2.txt
+$ADAL batch course --no-db --out out --against "$SRC" 2>err2.txt
 cat err2.txt
 python3 -c '
 import json, sys
@@ -171,7 +171,7 @@ c = b["counts"]
 assert c["checked"] == 1 and c["unchanged"] == 11, c' || fail "rerun after one change"
 grep -q 'checked 01-Aigerim/essay.docx' err2.txt || fail "no progress line for the re-checked file"
 # --force redoes all
-$ADAL batch course --out out --against "$SRC" --force -q 2>/dev/null
+$ADAL batch course --no-db --out out --against "$SRC" --force -q 2>/dev/null
 python3 -c '
 import json; c = json.load(open("out/summary.json"))["counts"]
 assert c["checked"] == 12, c' || fail "--force"

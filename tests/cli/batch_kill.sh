@@ -23,7 +23,7 @@ if "$ADAL" corpus --help >/dev/null 2>&1; then
   cp ref.db base.db
   db=(--db run.db)
 else
-  db=(--against "$ROOT/corpus/sources")
+  db=(--no-db --against "$ROOT/corpus/sources")
 fi
 # the reference: one uninterrupted run
 [ $store = 1 ] && cp base.db run.db
