@@ -97,9 +97,10 @@ test check: $(B)/adal $(B)/test_unit
 asan ubsan:
 	$(Q)$(MAKE) --no-print-directory VARIANT=asan test
 
-## tsan: the suite under ThreadSanitizer
+## tsan: the suite under ThreadSanitizer (tests/tsan.supp: glibc's tzset lock it cannot see)
 tsan:
-	$(Q)$(MAKE) --no-print-directory VARIANT=tsan test
+	$(Q)TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp $${TSAN_OPTIONS:-}" \
+	    $(MAKE) --no-print-directory VARIANT=tsan test
 
 ## valgrind: the unit tests under valgrind memcheck, failing on any leak or error
 valgrind leakcheck: $(B)/test_unit $(B)/adal

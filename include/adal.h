@@ -454,7 +454,9 @@ int adal_report_write_error(adal_ctx *ctx, adal_output fmt, FILE *f, const char 
 int adal_write_safe(FILE *f, const char *s, size_t n);
 /* One CSV cell, RFC 4180: quoted when it holds the separator, a quote, CR or LF (quotes
  * doubled); a cell that starts with = + - @ (or tab/CR) gets a leading ' so a spreadsheet
- * does not run it as a formula (OWASP CSV injection). Returns ADAL_OK or ADAL_EIO. */
+ * does not run it as a formula (OWASP CSV injection). Other controls and bidi controls are
+ * shown as ‹U+XXXX› and invalid UTF-8 as U+FFFD, as in adal_write_safe(). Returns ADAL_OK
+ * or ADAL_EIO. */
 int adal_write_csv_cell(FILE *f, const char *s, size_t n, char sep);
 /* Text for HTML: & < > " ' escaped; controls and bidi controls shown as a visible
  * ‹U+XXXX›, zero-width characters as a small mark (<span class="zw" title="U+XXXX">, drawn
@@ -572,7 +574,91 @@ int adal_store_verify(adal_store *s, adal_ctx *ctx);
 /* ---------------------------------------------------------------------------------------
  * Batch (batch.c): a whole course folder.
  * ------------------------------------------------------------------------------------- */
-/* (section owned by the batch) */
+/* adal_batch_run walks a course folder, keeps each student's newest submission, loads them
+ * on several threads, checks each against the others (an in-memory reference set) and the
+ * corpus store in one report, suppresses text shared by a large part of the cohort, groups
+ * students sharing passages into collusion clusters, and writes under out_dir:
+ * reports/<student>/<file>.json, summary.json, summary.csv (docs/FORMATS.md) and the state
+ * of the incremental rerun (.adal-batch-state.json). Every file is written under a temporary
+ * name and renamed, so a kill at any moment leaves the previous or the new version. */
+
+/* A submission's status in the summary. */
+typedef enum adal_batch_status {
+    ADAL_BATCH_CHECKED = 0,  /* checked in this run */
+    ADAL_BATCH_UNCHANGED,    /* same content and candidates as the last run: report kept */
+    ADAL_BATCH_FAILED,       /* could not be read (error in the summary) */
+    ADAL_BATCH_SUPERSEDED,   /* an older version of the student's work: not checked */
+} adal_batch_status;
+
+/* "checked", "unchanged", "failed", "superseded" */
+const char *adal_batch_status_name(adal_batch_status st);
+
+typedef struct adal_batch_progress {
+    const char *stage;       /* "load" (reading the files) or "check" */
+    size_t done, total;      /* files finished / to do in this stage */
+    const char *file;        /* the one just finished, relative to the course */
+    adal_batch_status status;
+    int err;                 /* its adal_err when failed */
+    const char *msg;         /* its error detail when failed */
+} adal_batch_progress;
+
+/* Default share and count of students above which shared text is cohort template. */
+#define ADAL_BATCH_COMMON_SHARE 0.30
+#define ADAL_BATCH_COMMON_MIN 3
+/* Two students are linked into a collusion cluster when the text of one found in the
+ * other's submission is at least this share (percent) of the first one's countable text. */
+#define ADAL_BATCH_CLUSTER_PERCENT 10.0
+
+typedef struct adal_batch_opts {
+    unsigned version;              /* ADAL_BATCH_OPTS_VERSION */
+    const char *out_dir;           /* required; created when missing */
+    const char *db_path;           /* corpus store, or NULL for none */
+    unsigned jobs;                 /* threads; 0 = online CPUs */
+    const char *template_path;     /* assignment text to exclude, or NULL */
+    const char *student_pattern;   /* POSIX extended regex with one group over the file's
+                                      base name, or NULL: first sub-folder of the course */
+    const char *const *against;    /* extra reference files (not checked), or NULL */
+    size_t nagainst;
+    int force;                     /* re-check everything */
+    int no_add;                    /* do not add the submissions to the store */
+    double common_share;           /* 0 = ADAL_BATCH_COMMON_SHARE; > 1 disables */
+    unsigned common_min;           /* 0 = ADAL_BATCH_COMMON_MIN */
+    double min_value;              /* band figure below which a submission counts in
+                                      result.below (the CLI's --min-originality) */
+    const adal_policy *policy;     /* NULL = adal_policy_default */
+    const adal_load_opts *load;    /* NULL = defaults */
+    /* called under a lock from the worker threads after each submission */
+    void (*progress)(const adal_batch_progress *p, void *arg);
+    void *progress_arg;
+    /* the grader's views: lang of the HTML reports and index.html, csv_sep and csv_bom of
+     * the Excel summary.csv; NULL = adal_lang_default(), ';' with a BOM */
+    const adal_write_opts *views;
+} adal_batch_opts;
+
+#define ADAL_BATCH_OPTS_VERSION 1
+#define ADAL_BATCH_OPTS_INIT                                                                   \
+    {ADAL_BATCH_OPTS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, 0, 0, 0, 0, 0, 60.0, NULL, NULL, \
+     NULL, NULL, NULL}
+
+typedef struct adal_batch_result {
+    size_t submissions;   /* files found (all versions) */
+    size_t checked, unchanged, failed, superseded;
+    size_t below;         /* checked or unchanged with the band figure below min_value */
+    size_t clusters;
+    size_t common_fps;    /* fingerprints found to be cohort template */
+    double excluded_percent_mean; /* over checked and unchanged submissions */
+    int store_errors;     /* submissions the store could not take (run still complete) */
+} adal_batch_result;
+
+/* Run the batch. ADAL_OK when the run completed (bad files are listed in the summary and
+ * counted in res->failed); a negative adal_err when it could not (course not readable,
+ * output not writable, store unusable), with the detail on ctx. */
+int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opts,
+                   adal_batch_result *res);
+
+/* The name a student or file gets as a path component of the output: '/', '\\', control
+ * characters and a leading '.' replaced by '_' (empty → "_"). Caller frees with free(). */
+char *adal_batch_safe_name(const char *s);
 
 #ifdef __cplusplus
 }

@@ -64,6 +64,27 @@ typedef struct vw {
 
 #define T(s) adal_tr(w->lang, s)
 
+/* The band of a row in the page's language: summary.json holds the policy's label as the
+ * batch wrote it; when it is a label of the default policy's band at band_index (the
+ * rubric), its word in w->lang is shown instead. Any other policy's label as written. */
+static const char *band_label(const vw *w, const json_t *s)
+{
+    const char *b = json_string_value(json_object_get(s, "band"));
+    const json_t *bi = json_object_get(s, "band_index");
+    adal_policy pol;
+    if (!b || !json_is_integer(bi))
+        return b;
+    adal_policy_default(&pol);
+    json_int_t i = json_integer_value(bi);
+    if (i < 0 || (unsigned long long)i >= pol.nbands)
+        return b;
+    const adal_band *d = &pol.bands[i];
+    if (strcmp(b, d->label_en) != 0 && strcmp(b, d->label_kk) != 0 && strcmp(b, d->label_ru) != 0)
+        return b;
+    return w->lang == ADAL_LANG_KK ? d->label_kk : w->lang == ADAL_LANG_RU ? d->label_ru
+                                                                          : d->label_en;
+}
+
 static void out(vw *w, const char *fmt, ...) ADAL_PRINTF(2, 3);
 static void out(vw *w, const char *fmt, ...)
 {
@@ -213,7 +234,7 @@ static void write_index(vw *w, const json_t *root)
             const json_t *s = json_array_get(subs, i);
             const json_t *b = json_object_get(s, "band_index");
             if (json_is_integer(b) && json_integer_value(b) == bi)
-                label = jstring(s, "band") ? jstring(s, "band") : "";
+                label = band_label(w, s) ? band_label(w, s) : "";
         }
         if (label) {
             out(w, "<option value=\"%ld\">", bi);
@@ -263,7 +284,7 @@ static void write_index(vw *w, const json_t *root)
         pct_cell(w, s, "cited");
         pct_cell(w, s, "excluded");
         out(w, "<td class=\"band\">");
-        esc(w, jstring(s, "band"));
+        esc(w, band_label(w, s));
         if (json_is_true(bl))
             out(w, " <small>(%s)</small>", T("borderline"));
         out(w, "</td><td>");
@@ -417,7 +438,7 @@ static void write_csv(vw *w, const json_t *root, char sep, int bom)
         num_cell(w, s, "originality", sep);
         num_cell(w, s, "borrowed", sep);
         num_cell(w, s, "cited", sep);
-        cell(w, jstring(s, "band"), sep, 0);
+        cell(w, band_label(w, s), sep, 0);
         cell(w, json_is_boolean(bl) ? (json_is_true(bl) ? "yes" : "no") : "", sep, 0);
         cell(w, jstring(s, "top_source"), sep, 0);
         cell(w, clbuf, sep, 0);

@@ -37,9 +37,12 @@ int adal__fp_counted_zone(const adal_doc *doc, const adal_token *t)
 }
 
 /* Winnow one zone toks[a, b) (b - a >= ADAL_K): k-gram hashes kh[] are for positions a ..
- * b - ADAL_K; sel[] marks the chosen k-gram starts (relative to a). Robust winnowing with a
- * monotone deque (design-notes §5.1): on equal hashes the older, already selected k-gram
- * stays at the front, so runs of repeated text do not emit one fingerprint per window. */
+ * b - ADAL_K; sel[] marks the chosen k-gram starts (relative to a). Robust winnowing
+ * (Schleimer et al. §4.2, design-notes §5.1) with a monotone deque: each window's pick is
+ * its minimum; on a tie the k-gram picked for the previous window stays picked while it is
+ * inside the window, else the rightmost minimum is picked. So a run of repeated text (the
+ * same k-gram a million times) yields one fingerprint per ADAL_W positions, not one per
+ * position, which keeping the leftmost minimum did: it leaves every window at once. */
 static void winnow(const uint64_t *kh, size_t nk, uint32_t *dq, uint8_t *sel)
 {
     size_t qh = 0, qt = 0, last = SIZE_MAX;
@@ -53,12 +56,16 @@ static void winnow(const uint64_t *kh, size_t nk, uint32_t *dq, uint8_t *sel)
         return;
     }
     for (size_t i = 0; i < nk; i++) {
-        while (qt > qh && kh[dq[qt - 1]] > kh[i])
+        /* the deque holds the rightmost minimum of the window at its front */
+        while (qt > qh && kh[dq[qt - 1]] >= kh[i])
             qt--;
         dq[qt++] = (uint32_t)i;
         if (i >= ADAL_W && dq[qh] <= i - ADAL_W)
             qh++;
-        if (i + 1 >= ADAL_W && dq[qh] != last) {
+        if (i + 1 < ADAL_W)
+            continue;
+        bool keep = last != SIZE_MAX && last + ADAL_W > i && kh[last] == kh[dq[qh]];
+        if (!keep && dq[qh] != last) {
             last = dq[qh];
             sel[last] = 1;
         }

@@ -10,12 +10,7 @@
 
 #include <libxml/parser.h>
 
-/* Caps (design notes §1.4): measured on 444 real packages, the largest part ratio was 37.6. */
-#define ADAL_ZIP_MAX_PART (64u << 20)   /* declared uncompressed size of one part */
-#define ADAL_ZIP_MAX_TOTAL (256u << 20) /* all parts read from one document */
-#define ADAL_ZIP_MAX_RATIO 200          /* enforced on parts over ADAL_ZIP_RATIO_FROM */
-#define ADAL_ZIP_RATIO_FROM (1u << 20)
-#define ADAL_ZIP_MAX_ENTRIES 20000
+/* Caps (ADAL_ZIP_*): src/caps.h. */
 
 typedef struct adal__zip adal__zip;
 

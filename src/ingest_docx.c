@@ -17,7 +17,6 @@
 #define PKG_REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
 
 #define MAX_STYLES 20000
-#define MAX_RELS 4000
 #define MAX_PATH 512
 #define MAX_FIELDS 64
 #define MAX_ALT 64
@@ -449,7 +448,7 @@ static void rels_start(void *ud, const xmlChar *local, const xmlChar *prefix, co
     if (r->rc || strcmp((const char *)local, "Relationship") != 0 || !uri ||
         strcmp((const char *)uri, PKG_REL_NS) != 0)
         return;
-    if (adal__xml_attr_eq(a, nattrs, "TargetMode", "External") || r->n >= MAX_RELS)
+    if (adal__xml_attr_eq(a, nattrs, "TargetMode", "External") || r->n >= ADAL_DOCX_MAX_RELS)
         return;
     size_t tl, tn;
     const xmlChar *type = adal__xml_attr(a, nattrs, "Type", &tl);
@@ -1203,7 +1202,7 @@ static void doc_end(void *ud, const xmlChar *local, const xmlChar *prefix, const
         if (st->nlv > 0) {
             run_end(st);
             st->nlv--;
-            int rc = adal__pe_end(&st->pe);
+            int rc = st->rc ? ADAL_OK : adal__pe_end(&st->pe);
             if (rc)
                 fail(st, rc);
         }

@@ -518,6 +518,8 @@ static void para_end(ostate *st)
     run_flush(st);
     pop_span(st);
     st->npara--;
+    if (st->rc)
+        return; /* failed: nothing more to replay */
     int rc = adal__pe_end(&st->pe);
     if (rc)
         fail(st, rc);

@@ -67,9 +67,13 @@ static int put_op(adal__pe *pe, adal__buf *dst, char op, int kind, const char *s
     uint32_t len = (uint32_t)n;
     char hdr[6] = {op, (char)kind};
     memcpy(hdr + 2, &len, 4);
+    size_t was = dst->len;
     int rc = adal__buf_add(dst, hdr, 6);
     if (rc == ADAL_OK)
         rc = adal__buf_add(dst, s, n);
+    if (rc)
+        dst->len = was; /* all or nothing: a header without its bytes would be replayed
+                           past the end of the buffer (found by fault injection) */
     return rc ? buf_err(pe, rc) : ADAL_OK;
 }
 
@@ -121,7 +125,7 @@ static uint32_t op_len(const char *p)
 static bool worth(const char *ops, size_t n)
 {
     size_t i = 0;
-    while (i + 6 <= n) {
+    while (i + 6 <= n && op_len(ops + i) <= n - i - 6) {
         uint32_t len = op_len(ops + i);
         const char *s = ops + i + 6;
         if (ops[i] == OP_INVIS && (ops[i + 1] != ADAL_EV_HIDDEN || has_alnum(s, len)))
@@ -166,7 +170,7 @@ static int replay(adal__pe *pe, adal_part part, const char *ops, size_t n)
     size_t i = 0;
     pe->pend_kind = -1;
     pe->pend.len = 0;
-    while (rc == ADAL_OK && i + 6 <= n) {
+    while (rc == ADAL_OK && i + 6 <= n && op_len(ops + i) <= n - i - 6) {
         char op = ops[i];
         int kind = ops[i + 1];
         uint32_t len = op_len(ops + i);
@@ -229,8 +233,10 @@ static int replay_records(adal__pe *pe, const char *p, size_t n)
     while (rc == ADAL_OK && i + 2 <= n && p[i] == REC_BEGIN) {
         adal_part part = (adal_part)p[i + 1];
         size_t start = i + 2, j = start;
-        while (j + 6 <= n && p[j] != REC_END)
+        while (j + 6 <= n && p[j] != REC_END && op_len(p + j) <= n - j - 6)
             j += 6 + op_len(p + j);
+        if (j > n)
+            j = n;
         rc = replay(pe, part, p + start, j - start);
         i = j + 1;
     }
@@ -254,6 +260,7 @@ int adal__pe_end(adal__pe *pe)
     } else {
         adal__buf *dst = &pe->lv[d - 1].after;
         char hdr[2] = {REC_BEGIN, (char)pe->lv[d].part};
+        size_t was = dst->len;
         rc = adal__buf_add(dst, hdr, 2);
         if (rc == ADAL_OK)
             rc = adal__buf_add(dst, pe->lv[d].ops.data, pe->lv[d].ops.len);
@@ -261,8 +268,10 @@ int adal__pe_end(adal__pe *pe)
             rc = adal__buf_addc(dst, REC_END);
         if (rc == ADAL_OK)
             rc = adal__buf_add(dst, pe->lv[d].after.data, pe->lv[d].after.len);
-        if (rc)
+        if (rc) {
+            dst->len = was; /* no half record */
             rc = buf_err(pe, rc);
+        }
     }
     pe->lv[d].ops.len = 0;
     pe->lv[d].after.len = 0;

@@ -8,9 +8,7 @@
 
 #include "ingest.h"
 
-/* Deepest element nesting accepted in a part. Real documents measured stay far below (tables
- * in text boxes in tables reach ~40); libxml2 itself stops at 256 without XML_PARSE_HUGE. */
-#define ADAL_XML_MAX_DEPTH 200
+/* ADAL_XML_MAX_DEPTH and ADAL_PE_MAX_NEST: src/caps.h. */
 
 /* Stop the parse in progress on this thread (from inside a callback, after an error). */
 void adal__xml_stop(void);
@@ -21,7 +19,6 @@ bool adal__xml_attr_eq(const xmlChar **attrs, int n, const char *local, const ch
 size_t adal__xml_attr_copy(const xmlChar **attrs, int n, const char *local, char *out, size_t cap);
 
 /* ---- paragraph emitter */
-#define ADAL_PE_MAX_NEST 32
 
 typedef struct adal__pe {
     adal__builder *b;

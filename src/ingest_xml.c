@@ -113,6 +113,15 @@ static void on_error(void *ud, xmlErrorPtr e)
     (void)e; /* reported once after the parse, from the context's last error */
 }
 
+/* libxml2 reports some failures (out of memory inside URI handling or before the context
+ * exists) through the thread's generic error function, which prints to stderr by default:
+ * a library must not write there. The parse swaps in this one and puts back the caller's. */
+static void quiet(void *ud, const char *fmt, ...)
+{
+    (void)ud;
+    (void)fmt;
+}
+
 /* Documents are fed in slices so a stop request takes effect without parsing the rest. */
 #define XML_CHUNK (256u << 10)
 
@@ -131,10 +140,15 @@ int adal__xml_parse(adal_ctx *ctx, const char *part, const char *data, size_t le
     h.internalSubset = on_doctype; /* no entity handlers at all: nothing to expand */
     h.serror = on_error;
 
+    xmlGenericErrorFunc old_err = xmlGenericError;
+    void *old_err_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
     size_t first = len < 4 ? len : 4; /* the push parser sniffs the encoding from these */
     xmlParserCtxtPtr c = xmlCreatePushParserCtxt(&h, &w, data, (int)first, NULL);
-    if (!c)
+    if (!c) {
+        xmlSetGenericErrorFunc(old_err_ctx, old_err);
         return adal__err(ctx, ADAL_ENOMEM, "out of memory starting the XML parser for %s", part);
+    }
     w.ctxt = c;
     xmlCtxtUseOptions(c, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     xwrap *saved = current;
@@ -181,6 +195,7 @@ int adal__xml_parse(adal_ctx *ctx, const char *part, const char *data, size_t le
             rc = adal__err(ctx, ADAL_EXML, "invalid XML in part %s, line %d: %s", part, line, msg);
     }
     xmlFreeParserCtxt(c);
+    xmlSetGenericErrorFunc(old_err_ctx, old_err);
     return rc;
 }
 

@@ -15,7 +15,8 @@ struct adal__zip {
     adal_ctx *ctx;
     zip_t *za;
     zip_int64_t n;
-    uint64_t total; /* inflated so far */
+    uint64_t total;  /* inflated so far */
+    uint64_t budget; /* what the whole document may inflate to: see adal__zip_open */
 };
 
 static int zip_failure(adal_ctx *ctx, zip_error_t *ze, const char *what)
@@ -65,6 +66,14 @@ int adal__zip_open(adal__zip **out, adal_ctx *ctx, const uint8_t *data, size_t l
     z->ctx = ctx;
     z->za = za;
     z->n = n;
+    /* The per-part ratio cap alone is not enough: many central-directory entries may point at
+     * one compressed blob (overlapping entries), each under the ratio, and a reader that
+     * follows many relationships (headers, footers, diagrams) inflates the blob once per
+     * entry. So the whole document gets a budget relative to the file's own size, with some
+     * slack for small files, and the absolute ADAL_ZIP_MAX_TOTAL. */
+    z->budget = (uint64_t)len * ADAL_ZIP_DOC_RATIO + ADAL_ZIP_DOC_SLACK;
+    if (z->budget > ADAL_ZIP_MAX_TOTAL)
+        z->budget = ADAL_ZIP_MAX_TOTAL;
     *out = z;
     return ADAL_OK;
 }
@@ -119,9 +128,12 @@ int adal__zip_read(adal__zip *z, const char *name, char **out, size_t *len)
     if (st.size > ADAL_ZIP_MAX_PART)
         return adal__err(ctx, ADAL_ELIMIT, "part %s declares %llu bytes, over the %u MiB limit",
                          name, (unsigned long long)st.size, ADAL_ZIP_MAX_PART >> 20);
-    if (z->total + st.size > ADAL_ZIP_MAX_TOTAL)
-        return adal__err(ctx, ADAL_ELIMIT, "document inflates to over %u MiB",
-                         ADAL_ZIP_MAX_TOTAL >> 20);
+    if (z->total + st.size > z->budget)
+        return adal__err(ctx, ADAL_ELIMIT,
+                         "document inflates to over %llu bytes (%d times its size plus %u MiB, "
+                         "at most %u MiB; zip bomb?)",
+                         (unsigned long long)z->budget, ADAL_ZIP_DOC_RATIO,
+                         ADAL_ZIP_DOC_SLACK >> 20, ADAL_ZIP_MAX_TOTAL >> 20);
     if (st.size > ADAL_ZIP_RATIO_FROM && st.comp_size &&
         st.size / st.comp_size > ADAL_ZIP_MAX_RATIO)
         return adal__err(ctx, ADAL_ELIMIT,
@@ -184,7 +196,13 @@ int adal__zip_part_key(adal__zip *z, const char *name, uint64_t key[2])
     zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)idx, ZIP_FL_COMPRESSED);
     if (!zf)
         return zip_failure(ctx, zip_get_error(z->za), name);
+    /* XXH3_128bits_reset_withSeed() compares the seed with the one already in the state and
+     * skips deriving the secret when they match: on an uninitialised stack state that read is
+     * undefined (MSan, valgrind) and, when the garbage happens to equal the seed, the key is
+     * computed with a garbage secret. Zero the whole state first (XXH3_INITSTATE only clears
+     * the seed; memset also clears the buffers valgrind tracks). */
     XXH3_state_t hs;
+    memset(&hs, 0, sizeof hs);
     XXH3_128bits_reset_withSeed(&hs, (st.size << 32) ^ st.crc ^ ((uint64_t)st.comp_method << 60));
     char chunk[16384];
     int rc = ADAL_OK;

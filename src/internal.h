@@ -7,6 +7,7 @@
 #define ADAL_INTERNAL_H
 
 #include "adal.h"
+#include "caps.h" /* every per-file limit */
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -129,8 +130,6 @@ typedef struct adal__builder {
     size_t seg_start; /* byte offset where the open paragraph began */
 } adal__builder;
 
-/* Max extracted text per document (DESIGN §4: caps on every input-driven size). */
-#define ADAL_MAX_TEXT (32u << 20)
 
 int adal__builder_init(adal__builder *b, adal_ctx *ctx, const char *name, adal_format fmt);
 void adal__builder_free(adal__builder *b); /* frees the unfinished document too */

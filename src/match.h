@@ -21,11 +21,7 @@ int adal__fp_compute(const adal_doc *doc, adal_ctx *ctx, adal_fp **out, size_t *
 #define ADAL_ALIGN_DRIFT 10 /* max |Δj − Δi| between chained seeds */
 #define ADAL_ALIGN_TILE 3   /* shortest exact tile (tokens) in verification */
 #define ADAL_ALIGN_MIN_SIM 0.5
-/* A hash occurring more often than this in either document of a pair is not a seed:
- * repeated boilerplate inside one essay would otherwise make a quadratic seed set. */
-#define ADAL_ALIGN_MAX_OCC 16
-/* Seeds per pair, after which the rest are ignored (pathological inputs). */
-#define ADAL_ALIGN_MAX_SEEDS 200000
+/* ADAL_ALIGN_MAX_OCC and ADAL_ALIGN_MAX_SEEDS: src/caps.h. */
 
 typedef struct adal__span {
     uint32_t qtok, qend; /* query tokens [qtok, qend) */
@@ -59,5 +55,16 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf, const ada
 /* adal_report_add_source with a filter of common hashes (used by the reference set). */
 int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
                             adal__common_fn common, const void *common_data);
+
+/* ---- refset.c */
+/* The candidate search and alignment of adal_refset_check without creating or finishing the
+ * report, so one report can hold sources from the set and from elsewhere (the batch's
+ * cross-check beside the corpus store, each character counted once). `extra` (may be NULL)
+ * marks more hashes as common: they neither rank candidates nor seed passages (the batch's
+ * cohort template). */
+int adal__refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs,
+                             const adal_doc *query, const adal_check_opts *opts,
+                             const size_t *skip, size_t n_skip, adal__common_fn extra,
+                             const void *extra_data);
 
 #endif

@@ -12,11 +12,7 @@
 
 struct sb_stemmer;
 
-/* Caps (STYLE: every input-driven size is capped). A "word" longer than ADAL_NORM_MAX_CP
- * code points is still one token, its key is the first ADAL_NORM_MAX_CP code points. */
-#define ADAL_NORM_MAX_CP 64
-#define ADAL_NORM_MAX_TOKENS (4u << 20) /* per document: ADAL_ELIMIT beyond */
-#define ADAL_NORM_MAX_FINDINGS 10000    /* per kind per document; overflow goes to `count` */
+/* Caps (ADAL_NORM_MAX_*): src/caps.h. */
 #define ADAL_NORM_SEGCAP 32             /* UTF-16 units per normalisation segment */
 
 /* Fast-table entry for a code point < U+0500 (design-notes §4.6: 163–177 MB/s). */

@@ -224,10 +224,24 @@ static int u64_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int adal_refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs,
-                            const adal_doc *query, const adal_check_opts *opts,
-                            const size_t *skip, size_t n_skip)
+typedef struct common2 {
+    const adal_refset *rs;
+    adal__common_fn extra;
+    const void *extra_data;
+} common2;
+
+static int is_common2(const void *data, uint64_t h)
 {
+    const common2 *c = data;
+    return is_common(c->rs, h) || c->extra(c->extra_data, h);
+}
+
+int adal__refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs,
+                             const adal_doc *query, const adal_check_opts *opts,
+                             const size_t *skip, size_t n_skip, adal__common_fn extra,
+                             const void *extra_data)
+{
+    common2 c2 = {rs, extra, extra_data};
     uint32_t *count = NULL;
     uint64_t *hs = NULL;
     cand *cd = NULL;
@@ -250,7 +264,7 @@ int adal_refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs
         if (k && hs[k] == hs[k - 1])
             continue;
         const slot *s = find(rs, hs[k]);
-        if (!s || s->df > cut)
+        if (!s || s->df > cut || (extra && extra(extra_data, hs[k])))
             continue;
         uint32_t last = NIL;
         for (uint32_t p = s->head; p != NIL; p = rs->post[p].next) {
@@ -275,8 +289,10 @@ int adal_refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs
     if (ncd > max_src)
         ncd = max_src;
     for (size_t k = 0; k < ncd && rc == ADAL_OK; k++)
-        rc =
-            adal__report_add_source(r, ctx, rs->docs[cd[k].doc], rs->ids[cd[k].doc], is_common, rs);
+        rc = extra ? adal__report_add_source(r, ctx, rs->docs[cd[k].doc], rs->ids[cd[k].doc],
+                                             is_common2, &c2)
+                   : adal__report_add_source(r, ctx, rs->docs[cd[k].doc], rs->ids[cd[k].doc],
+                                             is_common, rs);
 out:
     adal__free(count);
     adal__free(hs);
@@ -284,14 +300,22 @@ out:
     return rc;
 }
 
+int adal_refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs,
+                            const adal_doc *query, const adal_check_opts *opts,
+                            const size_t *skip, size_t n_skip)
+{
+    return adal__refset_add_sources(r, ctx, rs, query, opts, skip, n_skip, NULL, NULL);
+}
+
 int adal_refset_check(adal_report **out, adal_ctx *ctx, const adal_refset *rs, adal_doc *query,
                       const adal_check_opts *opts, const size_t *skip, size_t n_skip)
 {
     adal_report *r = NULL;
+    int rc;
     *out = NULL;
-    int rc = adal_report_new(&r, ctx, query, opts);
+    rc = adal_report_new(&r, ctx, query, opts);
     if (rc == ADAL_OK)
-        rc = adal_refset_add_sources(r, ctx, rs, query, opts, skip, n_skip);
+        rc = adal__refset_add_sources(r, ctx, rs, query, opts, skip, n_skip, NULL, NULL);
     if (rc == ADAL_OK)
         rc = adal_report_finish(r, ctx);
     if (rc == ADAL_OK) {

@@ -193,14 +193,32 @@ int adal_write_csv_cell(FILE *f, const char *s, size_t n, char sep)
         fputc('"', f);
     if (guard)
         fputc('\'', f);
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') {
-            if (fwrite(s + run, 1, i + 1 - run, f) != i + 1 - run)
-                return ADAL_EIO;
-            fputc('"', f);
-            run = i + 1;
+    /* quotes doubled; like adal_write_safe, controls (but \n, \t and \r, which the quotes
+     * protect) and bidi controls shown as ‹U+XXXX›, invalid UTF-8 as U+FFFD: a spreadsheet
+     * must not receive what a terminal must not (found by fuzz_report: a file name cut
+     * inside a UTF-8 sequence went out raw) */
+    size_t run = 0; /* [run, i) is safe and not yet written */
+    for (size_t i = 0; i < n;) {
+        size_t at = i;
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x7F && c != '"') {
+            i++;
+            continue;
         }
+        uint32_t cp = adal__utf8_next(s, n, &i);
+        int bad = (unsafe_cp(cp) && cp != '\r') ||
+                  (cp == 0xFFFD && !(i - at == 3 && (unsigned char)s[at] == 0xEF));
+        if (cp != '"' && !bad)
+            continue;
+        if (at > run && fwrite(s + run, 1, at - run, f) != at - run)
+            return ADAL_EIO;
+        if (cp == '"')
+            fputs("\"\"", f);
+        else if (cp == 0xFFFD)
+            fputs("\xEF\xBF\xBD", f);
+        else
+            fprintf(f, "\xE2\x80\xB9U+%04X\xE2\x80\xBA", (unsigned)cp);
+        run = i;
     }
     if (n > run && fwrite(s + run, 1, n - run, f) != n - run)
         return ADAL_EIO;

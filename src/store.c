@@ -47,7 +47,10 @@ static void fp_scheme(char *out, size_t cap)
 {
     char seed[32];
     snprintf(seed, sizeof seed, FP_SEED_HEX, (unsigned)ADAL_FOLD_VERSION);
-    snprintf(out, cap, "xxh3-64 k=%d w=%d seed=%s", ADAL_K, ADAL_W, seed);
+    /* "robust2": on ties the current pick is kept while it stays in the window, else the
+     * rightmost minimum (fp.c; a million copies of one word give one fingerprint per
+     * window, not per word). Fingerprints of the earlier rule differ on repeated text. */
+    snprintf(out, cap, "xxh3-64 k=%d w=%d seed=%s winnow=robust2", ADAL_K, ADAL_W, seed);
 }
 
 #define HASH_SCHEME "xxh3-128 of token keys"

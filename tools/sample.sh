@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # sample.sh BUILD_DIR — `make sample`: run the build's adal over the bundled sample course in
 # corpus/ (see corpus/README.md and corpus/TRUTH.md for what is planted where).
-#  - when the binary has `batch`: index corpus/sources in a fresh store, check the whole course
-#    (against the sources and against each other, template excluded) and say where the
-#    reports are;
+#  - when the binary has `batch`: index corpus/sources in a fresh store (or, without the store,
+#    pass them with --against), run `adal batch` over corpus/course (against the sources and
+#    each other, template excluded), print one line per submission and the collusion clusters
+#    from summary.json, and say where the reports are;
 #  - else when it has a working `check`: check every essay against corpus/sources;
 #  - else: `adal extract` every file and print one line per file (format, segments, tokens,
 #    evasion counts, SUSPICIOUS), and the error for the file that cannot be read.
@@ -70,29 +71,33 @@ for line in open(sys.argv[1], encoding="utf-8"):
 PYEOF
 }
 
-# One line per submission from the batch's summary.json, and the collusion clusters.
+# One line per submission from the batch's summary.json (docs/FORMATS.md), and the clusters.
 summarise_batch() {
   "$PY" - "$1" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
-print("%-26s %6s %6s %6s %6s  %-16s %-30s %s" % ("submission", "orig%", "borr%", "cited%",
+print("%-26s %6s %6s %6s %6s  %-14s %-32s %s" % ("submission", "orig%", "borr%", "cited%",
       "excl%", "band", "top source", "cluster"))
-clusters = {}
-for r in d.get("rows", []):
+for r in d.get("submissions", []):
     name, st = r.get("file", "?"), r.get("status")
-    if st != "ok":
-        extra = ": %s [%s]" % (r.get("message"), r.get("error")) if st == "error" else ""
-        print("%-26s %s%s" % (name, st, extra))
+    if st not in ("checked", "unchanged"):
+        e = r.get("error") or {}
+        extra = ": %s [%s]" % (e.get("message"), e.get("code")) if st == "failed" else ""
+        print("%-26s %s%s" % (name, "error" if st == "failed" else st, extra))
         continue
-    top = "%s %.1f" % (r["top_source"], r.get("top_source_percent") or 0) if r.get("top_source") else "-"
-    if r.get("cluster") is not None:
-        clusters.setdefault(r["cluster"], []).append(name)
-    print("%-26s %6.1f %6.1f %6.1f %6.1f  %-16s %-30s %s" % (name, r.get("originality", 0),
-          r.get("borrowed", 0), r.get("cited", 0), r.get("excluded") or 0,
-          str(r.get("band")) + (" (borderline)" if r.get("borderline") else ""), top,
+    top = "%s %.1f" % (str(r["top_source"]).rsplit("/", 1)[-1], r.get("top_source_percent") or 0) \
+        if r.get("top_source") else "-"
+    print("%-26s %6.1f %6.1f %6.1f %6.1f  %-14s %-32s %s" % (name, r["originality"],
+          r["borrowed"], r["cited"], r["excluded"],
+          str(r.get("band")) + (" (bl)" if r.get("borderline") else ""), top,
           r["cluster"] if r.get("cluster") is not None else "-"))
-for c in sorted(clusters):
-    print("collusion cluster %s: %s" % (c, ", ".join(clusters[c])))
+for c in d.get("clusters", []):
+    print("collusion cluster %s: %s (%s)" % (c["id"], ", ".join(c["students"]),
+          "; ".join("%s→%s %.1f %%" % (p["a"], p["b"], p["percent"]) for p in c["pairs"])))
+t = d.get("template", {})
+print("cohort template (in ≥ %d %% and ≥ %d students) excluded %.1f %% on average" %
+      (round(100 * t.get("min_share", 0)), t.get("min_students", 0),
+       t.get("excluded_percent_mean", 0)))
 PYEOF
 }
 
@@ -103,16 +108,18 @@ mapfile -t SOURCES < <(find "$CORPUS/sources" -type f | LC_ALL=C sort)
 if "$ADAL" batch --help >/dev/null 2>&1; then
   # ---- the nightly job on the sample ------------------------------------------------
   rm -rf "$OUT/adal.db" "$OUT/adal.db-wal" "$OUT/adal.db-shm" "$OUT/report"
-  args=(batch "$CORPUS/course" --db "$OUT/adal.db" --out "$OUT/report")
+  args=(batch "$CORPUS/course" --out "$OUT/report")
   has_opt batch --template && args+=(--template "$CORPUS/assignment.docx")
-  if has_opt batch --against; then
-    args+=(--against "$CORPUS/sources")
-  elif "$ADAL" corpus --help >/dev/null 2>&1; then
+  if "$ADAL" corpus --help >/dev/null 2>&1; then
+    # the sources go into a fresh store; the batch checks against it and adds the essays
+    args+=(--db "$OUT/adal.db")
     add=(corpus add --db "$OUT/adal.db" "$CORPUS/sources")
     has_opt corpus --kind && add+=(--kind source)
     echo "== adal ${add[*]}"
     "$ADAL" "${add[@]}"
     judge $? "corpus add"
+  else
+    args+=(--against "$CORPUS/sources")
   fi
   echo "== adal ${args[*]}"
   "$ADAL" "${args[@]}"

@@ -7,7 +7,7 @@ man="$ROOT/docs/adal.1"
 [ -f "$man" ] || { echo "no docs/adal.1"; exit 1; }
 text=$(sed 's/\\-/-/g' "$man")
 bad=0
-for cmd in check compare extract grade summary; do
+for cmd in check compare extract grade summary batch; do
   for opt in $($ADAL $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     grep -q -- "$opt" <<<"$text" || { echo "docs/adal.1 lacks $cmd $opt"; bad=1; }
   done

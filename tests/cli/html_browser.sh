@@ -36,4 +36,18 @@ mkdir -p "$TMP/batch"
 cp "$ROOT/tests/data/batch/out/summary.json" "$TMP/batch/"
 $ADAL summary "$TMP/batch" --lang kk || fail "adal summary failed"
 args+=("index:$TMP/batch/index.html:$TMP/batch/summary.json")
+# a real batch run over the sample course: its index, and the HTML report it wrote beside
+# each JSON report
+$ADAL batch "$C/course" --no-db --against "$C/sources" --template "$C/assignment.docx" \
+  --out "$TMP/real" --lang ru -q 2>/dev/null
+[ $? -le 2 ] || fail "adal batch crashed"
+[ -s "$TMP/real/index.html" ] || fail "adal batch wrote no index.html"
+args+=("index:$TMP/real/index.html:$TMP/real/summary.json")
+nb=0
+while IFS= read -r j; do
+  h=${j%.json}.html
+  [ -s "$h" ] || fail "batch wrote $j but no $h"
+  args+=("report:$h:$j"); nb=$((nb + 1))
+done < <(find "$TMP/real/reports" -name '*.json' | sort)
+[ $nb -ge 10 ] || fail "batch wrote only $nb reports"
 timeout 600 nice $PY "$ROOT/tests/browser/check_pages.py" "$CHROMIUM" "$SHOTS" "${args[@]}"

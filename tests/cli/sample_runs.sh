@@ -55,12 +55,12 @@ else
     python3 - "$ROOT/build/sample/report/summary.json" >"$jsonl" <<'PYEOF' || fail=1
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
-for r in d["rows"]:
+for r in d["submissions"]:
     o = {"file": "corpus/course/" + r["file"], "batch": True, "status": r["status"],
          "cluster": r.get("cluster")}
-    if r["status"] == "error":
-        o["error"] = {"code": r.get("error"), "message": r.get("message")}
-    elif r["status"] == "ok":
+    if r["status"] == "failed":
+        o["error"] = r["error"]
+    elif r["status"] in ("checked", "unchanged"):
         o.update(originality=r["originality"], borrowed=r["borrowed"], cited=r["cited"],
                  excluded={"percent": r.get("excluded") or 0},
                  sources=[{"id": r["top_source"]}] if r.get("top_source") else [])
@@ -105,8 +105,9 @@ for r in rows:
     if r["kind"] in COPY or r["kind"] == "collusion":
         if abs(d["borrowed"] - share) > 8:
             no("%s: borrowed %.1f %%, planted ≈ %.0f %%" % (key, d["borrowed"], share))
-        if not src or not any(x and (x.endswith(r["source"]) or r["source"].endswith(x))
-                              for x in src[0]):
+        base = lambda x: x.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        if not src or not any(x and (x.endswith(r["source"]) or r["source"].endswith(x) or
+                                     base(x) == base(r["source"])) for x in src[0]):
             no("%s: top source %s, planted %s" % (key, src[:1], r["source"]))
     if r["kind"] == "collusion" and d.get("batch"):
         peer = res.get(r["source"].split("course/", 1)[-1]) or {}

@@ -336,7 +336,7 @@ TEST(docx_hostile_packages_fail_fast_and_clearly)
         CHECK_EQ_INT(rc, cases[k].rc);
         CHECK(doc == NULL);
         CHECK(strstr(adal_errmsg(ctx), cases[k].msg) != NULL);
-        CHECK(dt < 0.5);
+        CHECK(dt < 0.5 * (getenv("ADAL_VALGRIND") ? 40.0 : 1.0)); /* valgrind: ~30 × slower */
         adal_doc_free(doc);
     }
     adal_ctx_free(ctx);

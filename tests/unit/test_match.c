@@ -458,8 +458,9 @@ TEST(match_pathological_inputs_are_fast)
         adal_report *r = q && s ? check1(q, s, NULL) : NULL;
         double el = secs() - t0;
         CHECK(r != NULL);
-        CHECK(el < 3.0);
-        if (el >= 3.0)
+        double bound = 3.0 * (getenv("ADAL_VALGRIND") ? 40.0 : 1.0); /* valgrind: ~30 × slower */
+        CHECK(el < bound);
+        if (el >= bound)
             fprintf(stderr, "    case %zu took %.2f s\n", c, el);
         if (r) {
             adal_score sc;
