@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `adal corpus add` on a store it cannot write: (a) the store file read-only, (b) its folder
+# `adal corpus add` (and `adal batch`, for the read-only file and the full disk) on a store it
+# cannot write: (a) the store file read-only, (b) its folder
 # read-only (SQLite must create PATH-wal and PATH-shm there; `check --db` and `corpus
 # verify` still read it, with the same report), (c) a full disk (a 1 MiB tmpfs;
 # root only — tests/unit/test_store_full.c fills the disk at every write without root).
@@ -48,6 +49,13 @@ $ADAL corpus add "$S"/abai-0* --db "$TMP/a/c.db" >/dev/null 2>&1 || fail "setup 
 snapshot "$TMP/a/c.db"
 chmod 444 "$TMP/a/c.db"
 expect_refused "$TMP/a/c.db" "the file is read-only" -- "$S"/abai-1*
+# adal batch: refused before any work, same one line, store unchanged
+mkdir "$TMP/bo" && chmod 777 "$TMP/bo"
+"${AS[@]}" $ADAL batch "$ROOT/corpus/course" --db "$TMP/a/c.db" --out "$TMP/bo/a" >/dev/null 2>"$TMP/err"
+[ $? = 2 ] || { cat "$TMP/err"; fail "batch on a read-only store: exit"; }
+[ "$(grep -vc '^==' "$TMP/err")" = 1 ] || { cat "$TMP/err"; fail "batch, read-only: want one line"; }
+grep -q "^adal: .*: cannot write the corpus store: the file is read-only" "$TMP/err" || { cat "$TMP/err"; fail "batch, read-only: message"; }
+$ADAL corpus list --db "$TMP/a/c.db" 2>&1 | cmp -s - "$TMP/list.before" || fail "batch, read-only: store changed"
 ran=$((ran + 1))
 
 # (b) its folder read-only: the store file itself writable by the user
@@ -85,6 +93,17 @@ PY
   # the first big file fits, the second does not: one transaction, so neither is kept
   AS=()
   expect_refused "$TMP/c/c.db" "the disk is full" -- "$TMP/big1.txt" "$TMP/big2.txt"
+  # adal batch on the full disk: its adds fail at the end, one line, store unchanged
+  $ADAL corpus list --db "$TMP/c/c.db" >"$TMP/list.before" 2>&1
+  rm -f "$TMP/c/c.db-wal" "$TMP/c/c.db-shm"
+  dd if=/dev/zero of="$TMP/c/fill" bs=4k 2>/dev/null
+  $ADAL batch "$ROOT/corpus/course" --db "$TMP/c/c.db" --out "$TMP/bo/c" >/dev/null 2>"$TMP/err"
+  [ $? = 2 ] || { cat "$TMP/err"; fail "batch on a full disk: exit"; }
+  [ "$(grep -vc '^==' "$TMP/err")" = 1 ] || { cat "$TMP/err"; fail "batch, full: want one line"; }
+  grep -q "^adal: .*: cannot write the corpus store: the disk is full" "$TMP/err" || { cat "$TMP/err"; fail "batch, full: message"; }
+  rm -f "$TMP/c/fill"
+  $ADAL corpus verify --db "$TMP/c/c.db" >/dev/null 2>&1 || fail "batch, full: verify after"
+  $ADAL corpus list --db "$TMP/c/c.db" 2>&1 | cmp -s - "$TMP/list.before" || fail "batch, full: store changed"
   # room again: the same add gets through
   mount -o remount,size=8m "$TMP/c" || fail "remount"
   $ADAL corpus add "$TMP/big1.txt" "$TMP/big2.txt" --db "$TMP/c/c.db" >"$TMP/out" 2>&1 \
