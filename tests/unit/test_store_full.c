@@ -116,14 +116,12 @@ static int f_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
 }
 
 static const sqlite3_io_methods full_io = {
-    3,          f_close,  f_read,   f_write,     f_truncate,    f_sync,
-    f_size,     f_lock,   f_unlock, f_reserved,  f_fcntl,       f_sector,
-    f_devchar,  f_shm_map, f_shm_lock, f_shm_barrier, f_shm_unmap, f_fetch,
-    f_unfetch,
+    3,          f_close,       f_read,      f_write, f_truncate, f_sync,    f_size,
+    f_lock,     f_unlock,      f_reserved,  f_fcntl, f_sector,   f_devchar, f_shm_map,
+    f_shm_lock, f_shm_barrier, f_shm_unmap, f_fetch, f_unfetch,
 };
 
-static int v_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags,
-                  int *out)
+static int v_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags, int *out)
 {
     (void)vfs;
     full_file *ff = (full_file *)f;
@@ -306,8 +304,8 @@ static void full_disk_sweep(int in_txn)
     int64_t id;
     int added;
     CHECK(base && a && b);
-    CHECK(s && base && adal_store_add(s, ctx, base, ADAL_KIND_SOURCE, NULL, NULL, &id, &added) ==
-                           ADAL_OK);
+    CHECK(s && base &&
+          adal_store_add(s, ctx, base, ADAL_KIND_SOURCE, NULL, NULL, &id, &added) == ADAL_OK);
     adal_store_close(s);
     char *before = listing();
     CHECK(before != NULL);
