@@ -36,10 +36,13 @@ wait $holder
 $ADAL corpus verify --db "$DB" >/dev/null || fail "verify"
 
 # ---- stress: several `check --db` and writers at once, results equal serial runs ---------
-# 3 checker processes run through every essay while one writer commits a new document per
-# `corpus add` (unrelated filler text, so no essay's sources change), ROUNDS times. Every
-# JSON report equals the serial one byte for byte, every exit status too, and no message
-# about a lock (or anything at all) reaches stderr. Fewer rounds under valgrind.
+# 3 checker processes run through every essay while two writers commit: one adds a new
+# document per `corpus add`, the other is an `adal batch` over a course of 3 students whose
+# submissions it checks against the store and adds (as the nightly run does). Both write
+# unrelated filler text, so no essay's sources change. ROUNDS times. Every JSON report equals
+# the serial one byte for byte, every exit status too, no message about a lock (or anything
+# at all) reaches stderr, and every batch checks all its submissions and adds them. Fewer
+# rounds under valgrind.
 ROUNDS=${ADAL_STRESS_ROUNDS:-8}
 CANDIDATES=("$ROOT"/corpus/course/*/essay.* "$ROOT"/tests/data/texts/essays/*.txt)
 MIN=10
@@ -61,7 +64,7 @@ done
 python3 - "$TMP/fill" "$ROUNDS" <<'PY'
 import random, sys
 r = random.Random(11)
-for k in range(int(sys.argv[2]) * 6):
+for k in range(int(sys.argv[2]) * 9):
     w = [''.join(r.choice('bcdfghjklmnpqrstvwxz') + r.choice('aeiouy') for _ in range(r.randint(2, 4)))
          for _ in range(1500)]
     open(f'{sys.argv[1]}/f{k:03d}.txt', 'w').write(' '.join(w) + '\n')
@@ -81,15 +84,36 @@ writer() { # writer ROUND
       || echo "corpus add exit $?" >>"$TMP/w$1.err"
   done
 }
+batch_writer() { # batch_writer ROUND: a course of 3 students from fillers 6R*... past the adds
+  local c="$TMP/course$1" s k=$((ROUNDS * 6 + $1 * 3))
+  for s in 0 1 2; do
+    mkdir -p "$c/student$1-$s"
+    cp "$TMP/fill/f$(printf %03d $((k + s))).txt" "$c/student$1-$s/essay.txt"
+  done
+  $ADAL batch "$c" --db "$DB" --out "$TMP/b$1" --jobs 2 --quiet >"$TMP/b$1.out" 2>"$TMP/b$1.err"
+  echo $? >"$TMP/b$1.rc"
+}
 t0=$(date +%s)
 for r in $(seq 0 $((ROUNDS - 1))); do
   pids=()
   for p in 1 2 3; do checker "$r" "$p" & pids+=($!); done
   writer "$r" & pids+=($!)
+  batch_writer "$r" & pids+=($!)
   wait "${pids[@]}"
   grep -v '^adal: 1 added, 0 already stored, 0 failed$' "$TMP/w$r.err" | grep -q . &&
     { cat "$TMP/w$r.err"; fail "round $r: the writer failed"; }
   [ "$(grep -c '^added ' "$TMP/w$r.out")" = 6 ] || fail "round $r: not every filler added"
+  [ "$(cat "$TMP/b$r.rc")" = 0 ] && ! [ -s "$TMP/b$r.err" ] ||
+    { cat "$TMP/b$r.err"; fail "round $r: the batch exited $(cat "$TMP/b$r.rc")"; }
+  python3 - "$TMP/b$r/summary.json" <<'PY' || fail "round $r: the batch summary"
+import json, sys
+s = json.load(open(sys.argv[1]))
+subs = s["submissions"]
+assert len(subs) == 3, len(subs)
+for x in subs:
+    assert x["status"] == "checked", x
+    assert x["originality"] == 100.0, x
+PY
   for p in 1 2 3; do
     for i in "${!ESSAYS[@]}"; do
       d="$TMP/r$r/p$p"
@@ -101,7 +125,8 @@ for r in $(seq 0 $((ROUNDS - 1))); do
     done
   done
 done
-echo "stress: $ROUNDS rounds x 3 checkers x ${#ESSAYS[@]} essays + $((ROUNDS * 6)) adds in $(( $(date +%s) - t0 )) s"
+echo "stress: $ROUNDS rounds x 3 checkers x ${#ESSAYS[@]} essays + $((ROUNDS * 6)) adds + $ROUNDS batches in $(( $(date +%s) - t0 )) s"
 $ADAL corpus verify --db "$DB" >/dev/null || fail "verify after the stress"
 [ "$($ADAL corpus list --db "$DB" | grep -c '	f[0-9]*\.txt	')" = $((ROUNDS * 6)) ] || fail "fillers stored"
+[ "$($ADAL corpus list --db "$DB" | grep -c 'student[0-9]*-[0-2]')" = $((ROUNDS * 3)) ] || fail "batch submissions stored"
 exit 0
