@@ -1117,6 +1117,26 @@ static const oldfp *oldfps_find(const oldfp *v, size_t n, const char *rel)
     return NULL;
 }
 
+/* A row of the last run's state or of a killed run's journal, matched against this run: the
+ * submission it names (NULL when a field is missing or this run has no such student and file)
+ * with *hash the content hash the row was computed from, and *holds whether the row's result
+ * still applies: same content and exclusions, and its report still on disk. */
+static sub *match_row(batch *b, json_t *r, const char **hash, bool *holds)
+{
+    const char *st = json_string_value(json_object_get(r, "student"));
+    const char *file = json_string_value(json_object_get(r, "file"));
+    const char *rep = json_string_value(json_object_get(r, "report"));
+    const char *ek = json_string_value(json_object_get(r, "excl_key"));
+    *hash = json_string_value(json_object_get(r, "hash"));
+    *holds = false;
+    if (!st || !file || !*hash || !rep || !ek)
+        return NULL;
+    sub *s = find_rel(b, st, file);
+    *holds = s && s->rs != SIZE_MAX && strcmp(s->hash, *hash) == 0 &&
+             strcmp(s->excl_key, ek) == 0 && report_exists(b, rep);
+    return s;
+}
+
 /* Unchanged: same content, same options and cohort template, report on disk, and no new,
  * changed or removed submission that shares a (non-template) fingerprint with it or was
  * one of its sources. */
@@ -1142,20 +1162,12 @@ static int plan(batch *b, json_t *state, json_t *journal_rows, const oldfp *old,
         json_t *r;
         json_array_foreach(rows, ix, r)
         {
-            const char *st = json_string_value(json_object_get(r, "student"));
-            const char *file = json_string_value(json_object_get(r, "file"));
-            const char *hash = json_string_value(json_object_get(r, "hash"));
-            const char *rep = json_string_value(json_object_get(r, "report"));
-            const char *ek = json_string_value(json_object_get(r, "excl_key"));
-            if (!st || !file || !hash || !rep || !ek)
-                continue;
-            sub *s = find_rel(b, st, file);
+            const char *hash;
+            bool holds;
+            sub *s = match_row(b, r, &hash, &holds);
             if (s && strlen(hash) == 32)
                 memcpy(s->old_hash, hash, 33);
-            if (!s || s->rs == SIZE_MAX || strcmp(s->hash, hash) != 0 ||
-                strcmp(s->excl_key, ek) != 0 || !report_exists(b, rep))
-                continue;
-            if (!row_from_json(s, r))
+            if (!holds || !row_from_json(s, r))
                 continue;
             cand[s - b->s] = true;
         }
@@ -1220,17 +1232,10 @@ static int plan(batch *b, json_t *state, json_t *journal_rows, const oldfp *old,
     json_t *r;
     json_array_foreach(journal_rows, ix, r)
     {
-        const char *st = json_string_value(json_object_get(r, "student"));
-        const char *file = json_string_value(json_object_get(r, "file"));
-        const char *hash = json_string_value(json_object_get(r, "hash"));
-        const char *rep = json_string_value(json_object_get(r, "report"));
-        const char *ek = json_string_value(json_object_get(r, "excl_key"));
-        if (!st || !file || !hash || !rep || !ek)
-            continue;
-        sub *s = find_rel(b, st, file);
-        if (!s || s->rs == SIZE_MAX || s->status != ADAL_BATCH_CHECKED ||
-            strcmp(s->hash, hash) != 0 || strcmp(s->excl_key, ek) != 0 ||
-            !report_exists(b, rep) || b->o->force)
+        const char *hash;
+        bool holds;
+        sub *s = match_row(b, r, &hash, &holds);
+        if (!holds || s->status != ADAL_BATCH_CHECKED || b->o->force)
             continue;
         if (!row_from_json(s, r))
             sub_clear_row(s);
