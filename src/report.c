@@ -1,6 +1,6 @@
 /* report.c — the front of the report writers: adal_report_write() dispatches to the text,
  * JSON and CSV writers, and the helpers they share live here (safe terminal output, CSV
- * cells, rounding, text slices by UTF-16 offset, the band metric). Last stage of the
+ * cells, rounding, text slices by UTF-16 offset, the band metric and labels). Last stage of the
  * pipeline: it only reads a finished adal_report through the public accessors.
  */
 #include "report.h"
@@ -65,6 +65,23 @@ double adal__band_value(const adal_score *s, const adal_policy *p, const char **
     }
     *name = "100-borrowed";
     return 100.0 - s->borrowed;
+}
+
+double adal__band_figure(const adal_score *s, const adal_policy *p, adal_lang lang,
+                         const char **name, const char **label)
+{
+    double v = adal__band_value(s, p, name);
+    *label = strcmp(*name, "originality") == 0 ? adal_tr(lang, "Originality")
+                                               : adal_tr(lang, "100 \xE2\x88\x92 borrowed");
+    return v;
+}
+
+const char *adal__band_label(const adal_band *b, adal_lang lang)
+{
+    const char *s = lang == ADAL_LANG_KK   ? b->label_kk
+                    : lang == ADAL_LANG_RU ? b->label_ru
+                                           : b->label_en;
+    return s ? s : "";
 }
 
 int adal__report_ready(const adal_report *r, adal_ctx *ctx)

@@ -23,6 +23,12 @@ const char *adal__doc_slice(const adal_doc *doc, uint32_t start, uint32_t end, s
 
 /* The figure the band is decided on, and its name ("100-borrowed" or "originality"). */
 double adal__band_value(const adal_score *s, const adal_policy *p, const char **name);
+/* The same figure as a report shows it: also *label, what the grader reads for it in lang
+ * ("Originality" or "100 − borrowed", translated). */
+double adal__band_figure(const adal_score *s, const adal_policy *p, adal_lang lang,
+                         const char **name, const char **label);
+/* A band's label in lang; "" when the policy gives none. */
+const char *adal__band_label(const adal_band *b, adal_lang lang);
 
 /* Whether a report can be written (finished, with a query). */
 int adal__report_ready(const adal_report *r, adal_ctx *ctx);

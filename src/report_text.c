@@ -32,7 +32,6 @@ enum {
     L_WARNINGS,
     L_NOTE,
     L_MORE,
-    L_METRIC,
     L__COUNT
 };
 
@@ -62,7 +61,6 @@ static const char *const labels_en[L__COUNT] = {
     N_("Warnings"),
     N_("A score is evidence for a human decision, not a verdict."),
     N_("more"),
-    N_("100 \xE2\x88\x92 borrowed"),
 };
 
 /* Evasion kinds and document parts as the text report names them: the English names are
@@ -217,14 +215,6 @@ static void side_by_side(tw *w, const char *ha, const char *hb)
     }
 }
 
-static const char *band_label(const adal_band *b, adal_lang lang)
-{
-    const char *s = lang == ADAL_LANG_KK   ? b->label_kk
-                    : lang == ADAL_LANG_RU ? b->label_ru
-                                           : b->label_en;
-    return s ? s : "";
-}
-
 static void write_passages(tw *w, const adal_report *r, size_t si, const adal_source_result *src)
 {
     const adal_doc *q = adal_report_query(r);
@@ -358,13 +348,12 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         adal__round1(s.originality), w.L[L_BORROWED], adal__round1(s.borrowed), w.L[L_CITED],
         adal__round1(s.cited), s.countable, w.L[L_COUNTABLE]);
     if (s.band_info) {
-        const char *metric;
-        double v = adal__band_value(&s, pol, &metric);
+        const char *metric, *label;
+        double v = adal__band_figure(&s, pol, o->lang, &metric, &label);
         out(&w, "%s %s \xC2\xAB", w.L[L_BAND], s.band_info->range ? s.band_info->range : "");
-        safez(&w, band_label(s.band_info, o->lang));
-        out(&w, "\xC2\xBB: %s = %.1f %% \xE2\x89\xA5 %g %%\n",
-            strcmp(metric, "originality") == 0 ? w.L[L_ORIGINALITY] : w.L[L_METRIC],
-            adal__round1(v), s.band_info->min);
+        safez(&w, adal__band_label(s.band_info, o->lang));
+        out(&w, "\xC2\xBB: %s = %.1f %% \xE2\x89\xA5 %g %%\n", label, adal__round1(v),
+            s.band_info->min);
     }
     if (s.borderline) {
         out(&w, "  %s %g %s\n", w.L[L_BORDERLINE], pol->borderline_margin, w.L[L_BORDERLINE2]);
