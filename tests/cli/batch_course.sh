@@ -175,4 +175,9 @@ $ADAL batch course --no-db --out out --against "$SRC" --force -q 2>/dev/null
 python3 -c '
 import json; c = json.load(open("out/summary.json"))["counts"]
 assert c["checked"] == 12, c' || fail "--force"
+# a run that cannot start names the file at fault once (it said "adal: nope: nope: ...")
+$ADAL batch nope --no-db --out out2 2>err3.txt
+rc=$?
+[ $rc -eq 2 ] || fail "no course folder: exit $rc, expected 2"
+grep -qx 'adal: nope: not a folder \[io\]' err3.txt || { cat err3.txt; fail "no course folder: message"; }
 echo "batch over the sample course ok"
