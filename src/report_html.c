@@ -150,6 +150,19 @@ static void escz(hw *w, const char *s)
         esc(w, s, strlen(s));
 }
 
+static void put_esc(void *w, const char *s, size_t n)
+{
+    esc(w, s, n);
+}
+
+/* An engine warning as a list item in the page's language, its stable code for scripts. */
+static void warning_li(hw *w, const char *wn)
+{
+    out(w, "<li data-code=\"%s\">", adal__warning_code(wn));
+    adal__warning_write(wn, w->lang, 1, put_esc, w);
+    raw(w, "</li>\n");
+}
+
 /* Code points made visible in HTML: C0/C1 controls but \t and \n, bidi controls (they would
  * reorder the grader's view), line/paragraph separators, and the invisible ones a student
  * uses to split words (zero-width space/joiners, word joiner, BOM, soft hyphen). */
@@ -834,11 +847,8 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         raw(w, "</p>\n<ul id=\"excluded-reasons\">\n");
         for (size_t i = 0; i < adal_report_nwarnings(r); i++) {
             const char *wn = adal_report_warning(r, i);
-            if (wn && strncmp(wn, "excluded ", 9) == 0) {
-                raw(w, "<li>");
-                escz(w, wn);
-                raw(w, "</li>\n");
-            }
+            if (wn && strncmp(wn, "excluded ", 9) == 0)
+                warning_li(w, wn);
         }
         raw(w, "</ul>\n");
     } else
@@ -850,9 +860,7 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
             continue;
         if (!nw++)
             out(w, "<div class=\"warn\" id=\"warnings\"><b>%s</b><ul>\n", T("Notes on confidence"));
-        raw(w, "<li>");
-        escz(w, wn);
-        raw(w, "</li>\n");
+        warning_li(w, wn);
     }
     if (nw)
         raw(w, "</ul></div>\n");

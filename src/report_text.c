@@ -106,6 +106,11 @@ static void safez(tw *w, const char *s)
         safe(w, s, strlen(s));
 }
 
+static void put_safe(void *w, const char *s, size_t n)
+{
+    safe(w, s, n);
+}
+
 static int combining(uint32_t cp)
 {
     return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x483 && cp <= 0x489) || cp == 0x200B ||
@@ -378,7 +383,7 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         out(&w, "%s:\n", w.L[L_WARNINGS]);
         for (size_t i = 0; i < nw; i++) {
             out(&w, "   - ");
-            safez(&w, adal_report_warning(r, i));
+            adal__warning_write(adal_report_warning(r, i), o->lang, 0, put_safe, &w);
             out(&w, "\n");
         }
     }
