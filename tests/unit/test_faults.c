@@ -86,24 +86,45 @@ static int judge_reader(void *arg, adal_ctx *ctx, const adal_doc *doc, int rc, l
     return rc != ADAL_ENOMEM ? -1 : 0;
 }
 
+/* A file's bytes and the run with nothing failing: its result and document. */
+typedef struct reference {
+    char *data;
+    size_t len;
+    adal_ctx *ctx;
+    adal_doc *doc;
+    int want;
+} reference;
+
+/* Read path and load it (and normalise it) once; 0 when it cannot be read. */
+static int reference_run(reference *ref, const char *path, bool normalize)
+{
+    memset(ref, 0, sizeof *ref);
+    ref->data = th_read(path, &ref->len);
+    CHECK(ref->data != NULL);
+    if (!ref->data)
+        return 0;
+    CHECK_EQ_INT(adal_ctx_new(&ref->ctx), ADAL_OK);
+    ref->want = adal_doc_from_memory(&ref->doc, ref->ctx, ref->data, ref->len, path, NULL);
+    if (ref->want == ADAL_OK && normalize)
+        CHECK_EQ_INT(adal_doc_normalize(ref->doc, ref->ctx), ADAL_OK);
+    return 1;
+}
+
+static void reference_free(reference *ref)
+{
+    adal_doc_free(ref->doc);
+    adal_ctx_free(ref->ctx);
+    free(ref->data);
+}
+
 static void torture(const char *path)
 {
-    size_t len = 0;
-    char *data = th_read(path, &len);
-    CHECK(data != NULL);
-    if (!data)
+    reference ref;
+    if (!reference_run(&ref, path, true))
         return;
-    adal_ctx *rctx = NULL;
-    adal_doc *ref = NULL;
-    CHECK_EQ_INT(adal_ctx_new(&rctx), ADAL_OK);
-    int want = adal_doc_from_memory(&ref, rctx, data, len, path, NULL);
-    if (want == ADAL_OK)
-        CHECK_EQ_INT(adal_doc_normalize(ref, rctx), ADAL_OK);
-    reader_case c = {path, want, ref};
-    CHECK(fail_each_allocation(path, data, len, true, 1, judge_reader, &c));
-    adal_doc_free(ref);
-    adal_ctx_free(rctx);
-    free(data);
+    reader_case c = {path, ref.want, ref.doc};
+    CHECK(fail_each_allocation(path, ref.data, ref.len, true, 1, judge_reader, &c));
+    reference_free(&ref);
 }
 
 TEST(faults_txt_every_allocation)
@@ -511,20 +532,11 @@ static int judge_xml(void *arg, adal_ctx *ctx, const adal_doc *doc, int rc, long
 
 static void xml_torture(const char *path)
 {
-    size_t len = 0;
-    char *data = th_read(path, &len);
-    CHECK(data != NULL);
-    if (!data)
+    reference ref;
+    /* libxml2's one-time global set-up (encoding handlers) happens before any fault */
+    if (!reference_run(&ref, path, false))
         return;
-    {
-        /* libxml2's one-time global set-up (encoding handlers) happens before any fault */
-        adal_ctx *ctx = NULL;
-        adal_doc *doc = NULL;
-        CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
-        CHECK_EQ_INT(adal_doc_from_memory(&doc, ctx, data, len, path, NULL), ADAL_OK);
-        adal_doc_free(doc);
-        adal_ctx_free(ctx);
-    }
+    CHECK_EQ_INT(ref.want, ADAL_OK);
     xmlFreeFunc f0;
     xmlMallocFunc m0;
     xmlReallocFunc r0;
@@ -536,11 +548,11 @@ static void xml_torture(const char *path)
     if (vg && *vg == '1')
         step = 7;
     xml_case c = {path, 0};
-    int clean = fail_each_allocation(path, data, len, false, step, judge_xml, &c);
+    int clean = fail_each_allocation(path, ref.data, ref.len, false, step, judge_xml, &c);
     xmlMemSetup(f0, m0, r0, s0);
     CHECK(clean);
     CHECK(c.nomem > 0);
-    free(data);
+    reference_free(&ref);
 }
 
 TEST(faults_libxml2_allocations_too)
