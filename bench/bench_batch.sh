@@ -23,7 +23,7 @@ PY=/usr/bin/python3
 $PY -c 'import docx' 2>/dev/null || { echo "bench_batch: python3-docx missing, skipped"; exit 0; }
 [ -d "$SHARED/data/kazakh/abai" ] || { echo "bench_batch: no $SHARED/data, skipped"; exit 0; }
 W=$ROOT/build/bench-batch
-key="$N $(sha1sum bench/gen_course.py | cut -c1-12)"
+key="$N $(cat bench/gen_course.py bench/sentences.py | sha1sum | cut -c1-12)"
 if [ "$(cat "$W/key" 2>/dev/null)" != "$key" ]; then
   rm -rf "$W" && mkdir -p "$W"
   echo "generating $N essays..."

@@ -9,38 +9,22 @@ and 5 % come in pairs sharing 2-4 paragraphs (collusion). The same text goes to 
 
     gen_course.py COURSE TXT SOURCES [N=1000] [SHARED=../shared] [SEED=20261203]
 """
-import glob
 import os
 import random
-import re
 import sys
 
 import docx
 
+import sentences
+
 course, txtdir, srcdir = sys.argv[1], sys.argv[2], sys.argv[3]
 n = int(sys.argv[4]) if len(sys.argv) > 4 else 1000
-shared = sys.argv[5] if len(sys.argv) > 5 else os.path.join(os.path.dirname(__file__), "..", "..", "shared")
+shared = sys.argv[5] if len(sys.argv) > 5 else sentences.SHARED
 seed = int(sys.argv[6]) if len(sys.argv) > 6 else 20261203
 rnd = random.Random(seed)
-split = re.compile(r"(?<=[.!?…])\s+")
-
-
-def sentences(text):
-    return [s.strip() for s in split.split(text) if 40 <= len(s.strip()) <= 300]
-
-
-kk = sentences(open(os.path.join(shared, "data/kazakh/abai/abai-kara-soz.LF.txt"), encoding="utf-8").read())
-for p in sorted(glob.glob(os.path.join(shared, "data/kazakh/kaznerd/*.sentences.txt"))):
-    with open(p, encoding="utf-8") as f:
-        kk += [l.strip() for l in f if len(l.strip()) >= 40]
+kk, ru = sentences.load(shared, "gen_course.py", max_len=300, kaznerd="*.sentences.txt", ruslit_max=200)
 kk = sorted(set(kk))
-ru = []
-for p in sorted(glob.glob(os.path.join(shared, "data/russian/ruslit/*/*.txt")))[:200]:
-    with open(p, encoding="utf-8", errors="replace") as f:
-        ru += sentences(f.read().replace("\n", " "))
 ru = sorted(set(ru))
-if not kk or not ru:
-    sys.exit("gen_course.py: no sentences found under " + shared)
 rnd.shuffle(kk)
 rnd.shuffle(ru)
 # each essay draws its own sentences from a private slice, so unplanted overlap stays low

@@ -7,35 +7,20 @@ Deterministic: the same seed and data give the same texts.
 
     gen_docx.py OUT_DIR [N=300] [SHARED=../shared] [SEED=20261123]
 """
-import glob
 import os
 import random
-import re
 import sys
 
 import docx
 
+import sentences
+
 out = sys.argv[1]
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 300
-shared = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(__file__), "..", "..", "shared")
+shared = sys.argv[3] if len(sys.argv) > 3 else sentences.SHARED
 seed = int(sys.argv[4]) if len(sys.argv) > 4 else 20261123
 rnd = random.Random(seed)
-split = re.compile(r"(?<=[.!?…])\s+")
-
-
-def sentences(text):
-    return [s.strip() for s in split.split(text) if 40 <= len(s.strip()) <= 400]
-
-
-kk = sentences(open(os.path.join(shared, "data/kazakh/abai/abai-kara-soz.LF.txt"), encoding="utf-8").read())
-with open(os.path.join(shared, "data/kazakh/kaznerd/kaznerd_test.sentences.txt"), encoding="utf-8") as f:
-    kk += [l.strip() for l in f if len(l.strip()) >= 40][:8000]
-ru = []
-for p in sorted(glob.glob(os.path.join(shared, "data/russian/ruslit/*/*.txt")))[:120]:
-    with open(p, encoding="utf-8", errors="replace") as f:
-        ru += sentences(f.read().replace("\n", " "))
-if not kk or not ru:
-    sys.exit("gen_docx.py: no sentences found under " + shared)
+kk, ru = sentences.load(shared, "gen_docx.py", kaznerd_max=8000, ruslit_max=120)
 
 os.makedirs(out, exist_ok=True)
 for i in range(n):

@@ -15,35 +15,21 @@ Files go into OUT_DIR/docs/dNNN/eNNNNNN.txt, 1,000 per folder. Deterministic by 
 
     gen_store_texts.py OUT_DIR N [Q=50] [BASE=10000] [SHARED=../shared] [SEED=20261203]
 """
-import glob
 import os
 import random
-import re
 import sys
+
+import sentences
 
 out = sys.argv[1]
 n = int(sys.argv[2])
 q = int(sys.argv[3]) if len(sys.argv) > 3 else 50
 base = min(n, int(sys.argv[4]) if len(sys.argv) > 4 else 10000)
-shared = sys.argv[5] if len(sys.argv) > 5 else os.path.join(os.path.dirname(__file__), "..", "..", "shared")
+shared = sys.argv[5] if len(sys.argv) > 5 else sentences.SHARED
 seed = int(sys.argv[6]) if len(sys.argv) > 6 else 20261203
 rnd = random.Random(seed)
-split = re.compile(r"(?<=[.!?…])\s+")
 
-
-def sentences(text):
-    return [s.strip() for s in split.split(text) if 40 <= len(s.strip()) <= 400]
-
-
-kk = sentences(open(os.path.join(shared, "data/kazakh/abai/abai-kara-soz.LF.txt"), encoding="utf-8").read())
-with open(os.path.join(shared, "data/kazakh/kaznerd/kaznerd_test.sentences.txt"), encoding="utf-8") as f:
-    kk += [l.strip() for l in f if len(l.strip()) >= 40]
-ru = []
-for p in sorted(glob.glob(os.path.join(shared, "data/russian/ruslit/*/*.txt"))):
-    with open(p, encoding="utf-8", errors="replace") as f:
-        ru += sentences(f.read().replace("\n", " "))
-if not kk or not ru:
-    sys.exit("gen_store_texts.py: no sentences found under " + shared)
+kk, ru = sentences.load(shared, "gen_store_texts.py")
 kk = [s.split() for s in kk]
 ru = [s.split() for s in ru]
 
@@ -83,7 +69,7 @@ for k in range(q):
     for s in srcs:
         with open(path_of(s), encoding="utf-8") as f:
             text = f.read().replace("\n", " ")
-        sents = [x for x in split.split(text) if x.strip()]
+        sents = [x for x in sentences.SPLIT.split(text) if x.strip()]
         a = rnd.randrange(max(1, len(sents) - 4))
         paras.insert(rnd.randrange(len(paras) + 1), " ".join(sents[a:a + rnd.randint(2, 4)]))
     with open(os.path.join(out, "queries", "q%02d.txt" % k), "w", encoding="utf-8") as f:

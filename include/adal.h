@@ -652,7 +652,8 @@ typedef struct adal_batch_result {
 
 /* Run the batch. ADAL_OK when the run completed (bad files are listed in the summary and
  * counted in res->failed); a negative adal_err when it could not (course not readable,
- * output not writable, store unusable), with the detail on ctx. */
+ * output not writable, store unusable), with the detail on ctx: "FILE: message" where a
+ * file is at fault (the course folder, a file in it, an output file, the store's path). */
 int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opts,
                    adal_batch_result *res);
 

@@ -1117,6 +1117,26 @@ static const oldfp *oldfps_find(const oldfp *v, size_t n, const char *rel)
     return NULL;
 }
 
+/* A row of the last run's state or of a killed run's journal, matched against this run: the
+ * submission it names (NULL when a field is missing or this run has no such student and file)
+ * with *hash the content hash the row was computed from, and *holds whether the row's result
+ * still applies: same content and exclusions, and its report still on disk. */
+static sub *match_row(batch *b, json_t *r, const char **hash, bool *holds)
+{
+    const char *st = json_string_value(json_object_get(r, "student"));
+    const char *file = json_string_value(json_object_get(r, "file"));
+    const char *rep = json_string_value(json_object_get(r, "report"));
+    const char *ek = json_string_value(json_object_get(r, "excl_key"));
+    *hash = json_string_value(json_object_get(r, "hash"));
+    *holds = false;
+    if (!st || !file || !*hash || !rep || !ek)
+        return NULL;
+    sub *s = find_rel(b, st, file);
+    *holds = s && s->rs != SIZE_MAX && strcmp(s->hash, *hash) == 0 &&
+             strcmp(s->excl_key, ek) == 0 && report_exists(b, rep);
+    return s;
+}
+
 /* Unchanged: same content, same options and cohort template, report on disk, and no new,
  * changed or removed submission that shares a (non-template) fingerprint with it or was
  * one of its sources. */
@@ -1142,20 +1162,12 @@ static int plan(batch *b, json_t *state, json_t *journal_rows, const oldfp *old,
         json_t *r;
         json_array_foreach(rows, ix, r)
         {
-            const char *st = json_string_value(json_object_get(r, "student"));
-            const char *file = json_string_value(json_object_get(r, "file"));
-            const char *hash = json_string_value(json_object_get(r, "hash"));
-            const char *rep = json_string_value(json_object_get(r, "report"));
-            const char *ek = json_string_value(json_object_get(r, "excl_key"));
-            if (!st || !file || !hash || !rep || !ek)
-                continue;
-            sub *s = find_rel(b, st, file);
+            const char *hash;
+            bool holds;
+            sub *s = match_row(b, r, &hash, &holds);
             if (s && strlen(hash) == 32)
                 memcpy(s->old_hash, hash, 33);
-            if (!s || s->rs == SIZE_MAX || strcmp(s->hash, hash) != 0 ||
-                strcmp(s->excl_key, ek) != 0 || !report_exists(b, rep))
-                continue;
-            if (!row_from_json(s, r))
+            if (!holds || !row_from_json(s, r))
                 continue;
             cand[s - b->s] = true;
         }
@@ -1220,17 +1232,10 @@ static int plan(batch *b, json_t *state, json_t *journal_rows, const oldfp *old,
     json_t *r;
     json_array_foreach(journal_rows, ix, r)
     {
-        const char *st = json_string_value(json_object_get(r, "student"));
-        const char *file = json_string_value(json_object_get(r, "file"));
-        const char *hash = json_string_value(json_object_get(r, "hash"));
-        const char *rep = json_string_value(json_object_get(r, "report"));
-        const char *ek = json_string_value(json_object_get(r, "excl_key"));
-        if (!st || !file || !hash || !rep || !ek)
-            continue;
-        sub *s = find_rel(b, st, file);
-        if (!s || s->rs == SIZE_MAX || s->status != ADAL_BATCH_CHECKED ||
-            strcmp(s->hash, hash) != 0 || strcmp(s->excl_key, ek) != 0 ||
-            !report_exists(b, rep) || b->o->force)
+        const char *hash;
+        bool holds;
+        sub *s = match_row(b, r, &hash, &holds);
+        if (!holds || s->status != ADAL_BATCH_CHECKED || b->o->force)
             continue;
         if (!row_from_json(s, r))
             sub_clear_row(s);
@@ -1271,6 +1276,16 @@ static int skip_stored(const adal_store_entry *e, void *arg)
     return bsearch(&e->student, b->students, b->nstudents, sizeof *b->students, str_cmp) != NULL;
 }
 
+/* A failed run's message names its file first; the store's own messages do not (`adal
+ * corpus` puts the store's path before them itself), so a store failure gets it here:
+ * "PATH/adal.db: cannot write the corpus store: ...", not the course folder. */
+static int store_fail(adal_ctx *ctx, const char *db, int rc)
+{
+    char m[ADAL_ERRMSG_MAX];
+    snprintf(m, sizeof m, "%s", adal_errmsg(ctx));
+    return adal__err(ctx, rc, "%s: %s", db, m);
+}
+
 static int add_store_sources(const batch *b, adal_store *st, adal_ctx *ctx, adal_report *r,
                              adal_doc *q)
 {
@@ -1281,9 +1296,12 @@ static int add_store_sources(const batch *b, adal_store *st, adal_ctx *ctx, adal
     if (!ids)
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
     rc = adal_store_candidates(st, ctx, q, max, skip_stored, &sa, ids, &n);
+    if (rc)
+        rc = store_fail(ctx, b->o->db_path, rc);
     for (size_t k = 0; k < n && rc == ADAL_OK; k++) {
         adal_doc *d = NULL;
-        rc = adal_store_load(st, ctx, ids[k], &d);
+        if ((rc = adal_store_load(st, ctx, ids[k], &d)) != ADAL_OK)
+            rc = store_fail(ctx, b->o->db_path, rc);
         if (rc == ADAL_OK)
             rc = adal_report_adopt(r, d);
         if (rc == ADAL_OK)
@@ -1362,7 +1380,8 @@ static int row_from_report(batch *b, sub *s, const adal_report *r)
     return ADAL_OK;
 }
 
-static int check_one(batch *b, adal_ctx *ctx, void *store, sub *s)
+/* Check one submission and write its reports; *in_store says a failure was the store's. */
+static int check_one(batch *b, adal_ctx *ctx, void *store, sub *s, bool *in_store)
 {
     adal_report *r = NULL;
     adal_write_opts wo = ADAL_WRITE_OPTS_INIT;
@@ -1372,8 +1391,10 @@ static int check_one(batch *b, adal_ctx *ctx, void *store, sub *s)
     if (rc == ADAL_OK)
         rc = adal__refset_add_sources(r, ctx, b->rs, s->doc, &b->co, &s->rs, 1,
                                       b->ncommon ? cohort_common_fn : NULL, b);
-    if (rc == ADAL_OK && store)
+    if (rc == ADAL_OK && store) {
         rc = add_store_sources(b, store, ctx, r, s->doc);
+        *in_store = rc != ADAL_OK;
+    }
     if (rc == ADAL_OK)
         rc = exclude_cohort(b, r, s->doc);
     if (rc == ADAL_OK)
@@ -1416,7 +1437,8 @@ static void *check_worker(void *arg)
     int rc = adal_ctx_new(&ctx);
     if (rc == ADAL_OK && b->o->db_path) {
         adal_store *st = NULL;
-        rc = adal_store_open(&st, ctx, b->o->db_path, ADAL_STORE_READONLY);
+        if ((rc = adal_store_open(&st, ctx, b->o->db_path, ADAL_STORE_READONLY)) != ADAL_OK)
+            rc = store_fail(ctx, b->o->db_path, rc);
         store = st;
     }
     if (rc != ADAL_OK) {
@@ -1440,7 +1462,8 @@ static void *check_worker(void *arg)
         if (i == SIZE_MAX)
             break;
         sub *s = &b->s[i];
-        rc = check_one(b, ctx, store, s);
+        bool in_store = false;
+        rc = check_one(b, ctx, store, s, &in_store);
         pthread_mutex_lock(&b->mu);
         if (rc == ADAL_OK) {
             if (b->journal) {
@@ -1461,9 +1484,10 @@ static void *check_worker(void *arg)
             }
         } else if (rc == ADAL_ENOMEM || rc == ADAL_EIO || rc == ADAL_ESTORE || rc == ADAL_EBUSY ||
                    rc == ADAL_EVERSION) {
-            if (!b->fatal) {
+            if (!b->fatal) { /* the store's message names the store, any other the file */
                 b->fatal = rc;
-                snprintf(b->fatal_msg, sizeof b->fatal_msg, "%s: %s", s->rel, adal_errmsg(ctx));
+                snprintf(b->fatal_msg, sizeof b->fatal_msg, "%s%s%s", in_store ? "" : s->rel,
+                         in_store ? "" : ": ", adal_errmsg(ctx));
             }
         } else {
             s->status = ADAL_BATCH_FAILED;
@@ -1791,7 +1815,7 @@ static int add_to_store(batch *b, adal_batch_result *res)
     adal_store *st = NULL;
     int rc = adal_store_open(&st, b->ctx, b->o->db_path, ADAL_STORE_CREATE);
     if (rc)
-        return rc;
+        return store_fail(b->ctx, b->o->db_path, rc);
     /* ADD_CHUNK adds per transaction: one commit (one WAL sync) per add cost ~14 ms each,
      * most of a 1,000-essay batch; a chunk keeps the write lock short enough for a
      * `corpus add` running beside the batch (readers never wait in WAL). A kill undoes at
@@ -1820,7 +1844,7 @@ static int add_to_store(batch *b, adal_batch_result *res)
     if (rc == ADAL_OK && in_txn)
         rc = adal_store_commit(st, b->ctx);
     adal_store_close(st); /* without a commit: the open chunk is rolled back */
-    return rc;
+    return rc ? store_fail(b->ctx, b->o->db_path, rc) : ADAL_OK;
 }
 
 /* ---- the run ----------------------------------------------------------------------------- */
@@ -1911,8 +1935,10 @@ int adal_batch_run(adal_ctx *ctx, const char *course, const adal_batch_opts *opt
         rc = adal_store_open(&st, ctx, opts->db_path,
                              opts->no_add ? ADAL_STORE_READONLY : ADAL_STORE_CREATE);
         adal_store_close(st);
-        if (rc)
+        if (rc) {
+            rc = store_fail(ctx, opts->db_path, rc);
             goto out;
+        }
     }
     if ((rc = walk(&b, course, NULL, 0)) || (rc = assign_students(&b)) || (rc = group(&b)))
         goto out;

@@ -81,8 +81,7 @@ static const char *band_label(const vw *w, const json_t *s)
     const adal_band *d = &pol.bands[i];
     if (strcmp(b, d->label_en) != 0 && strcmp(b, d->label_kk) != 0 && strcmp(b, d->label_ru) != 0)
         return b;
-    return w->lang == ADAL_LANG_KK ? d->label_kk : w->lang == ADAL_LANG_RU ? d->label_ru
-                                                                          : d->label_en;
+    return adal__band_label(d, w->lang);
 }
 
 static void out(vw *w, const char *fmt, ...) ADAL_PRINTF(2, 3);

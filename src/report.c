@@ -1,7 +1,8 @@
 /* report.c — the front of the report writers: adal_report_write() dispatches to the text,
  * JSON and CSV writers, and the helpers they share live here (safe terminal output, CSV
- * cells, rounding, text slices by UTF-16 offset, the band metric). Last stage of the
- * pipeline: it only reads a finished adal_report through the public accessors.
+ * cells, rounding, text slices by UTF-16 offset, the band metric and labels, the engine's
+ * warnings by code and in the reader's language). Last stage of the pipeline: it only
+ * reads a finished adal_report through the public accessors.
  */
 #include "report.h"
 
@@ -65,6 +66,138 @@ double adal__band_value(const adal_score *s, const adal_policy *p, const char **
     }
     *name = "100-borrowed";
     return 100.0 - s->borrowed;
+}
+
+double adal__band_figure(const adal_score *s, const adal_policy *p, adal_lang lang,
+                         const char **name, const char **label)
+{
+    double v = adal__band_value(s, p, name);
+    *label = strcmp(*name, "originality") == 0 ? adal_tr(lang, "Originality")
+                                               : adal_tr(lang, "100 \xE2\x88\x92 borrowed");
+    return v;
+}
+
+const char *adal__band_label(const adal_band *b, adal_lang lang)
+{
+    const char *s = lang == ADAL_LANG_KK   ? b->label_kk
+                    : lang == ADAL_LANG_RU ? b->label_ru
+                                           : b->label_en;
+    return s ? s : "";
+}
+
+/* ---- engine warnings in the reader's language ----------------------------------------- */
+
+#define N_(s) s
+
+/* The warnings score.c writes (the cohort reason is batch.c's), most specific first. In a
+ * pattern, {pct} stands for a percentage ("12.0"), {n} and {m} for whole numbers and {why}
+ * for the rest of the sentence (a reason given to adal_report_exclude); the msgid is the
+ * sentence translators see, the same placeholders in it ({pct} is written with its "%"). */
+static const struct {
+    const char *code, *pattern, *msgid;
+} known_warnings[] = {
+    {"no-countable-text", "no countable text (letters or digits) left to score",
+     N_("no countable text (letters or digits) left to score")},
+    {"excluded-template", "excluded {pct}% of the text: it matches the template",
+     N_("excluded {pct} of the text: it matches the template")},
+    {"excluded-cohort",
+     "excluded {pct}% of the text: text shared by at least {n} of the {m} students (cohort "
+     "template)",
+     N_("excluded {pct} of the text: text shared by at least {n} of the {m} students (cohort "
+        "template)")},
+    {"excluded", "excluded {pct}% of the text: {why}", N_("excluded {pct} of the text: {why}")},
+};
+enum { NKNOWN = sizeof known_warnings / sizeof known_warnings[0] };
+
+static const char *const holes[] = {"{pct}", "{n}", "{m}", "{why}"};
+enum { H_PCT, H_N, H_M, H_WHY, NHOLES };
+
+typedef struct wcap {
+    const char *at[NHOLES];
+    size_t len[NHOLES];
+} wcap;
+
+static int hole_at(const char *p)
+{
+    for (int k = 0; k < NHOLES; k++)
+        if (strncmp(p, holes[k], strlen(holes[k])) == 0)
+            return k;
+    return -1;
+}
+
+/* Whether s is pattern with values in its holes (captured in c). */
+static int match(const char *pat, const char *s, wcap *c)
+{
+    memset(c, 0, sizeof *c);
+    while (*pat) {
+        int k = *pat == '{' ? hole_at(pat) : -1;
+        if (k < 0) {
+            if (*pat++ != *s++)
+                return 0;
+            continue;
+        }
+        pat += strlen(holes[k]);
+        const char *from = s;
+        if (k == H_WHY)
+            s += strlen(s);
+        else
+            while ((*s >= '0' && *s <= '9') || (k == H_PCT && *s == '.'))
+                s++;
+        if (s == from)
+            return 0;
+        c->at[k] = from;
+        c->len[k] = (size_t)(s - from);
+    }
+    return *s == 0;
+}
+
+static size_t find_warning(const char *w, wcap *c)
+{
+    for (size_t i = 0; w && i < NKNOWN; i++)
+        if (match(known_warnings[i].pattern, w, c))
+            return i;
+    return NKNOWN;
+}
+
+const char *adal__warning_code(const char *w)
+{
+    wcap c;
+    size_t i = find_warning(w, &c);
+    return i < NKNOWN ? known_warnings[i].code : "other";
+}
+
+void adal__warning_write(const char *w, adal_lang lang, int html,
+                         void (*put)(void *arg, const char *s, size_t n), void *arg)
+{
+    wcap c;
+    size_t i = lang == ADAL_LANG_EN ? NKNOWN : find_warning(w, &c);
+    if (i == NKNOWN) {
+        if (w)
+            put(arg, w, strlen(w));
+        return;
+    }
+    const char *t = adal_tr(lang, known_warnings[i].msgid);
+    while (*t) {
+        size_t run = 0; /* text up to the next hole */
+        while (t[run] && !(t[run] == '{' && hole_at(t + run) >= 0))
+            run++;
+        if (run) {
+            put(arg, t, run);
+            t += run;
+            continue;
+        }
+        int k = hole_at(t);
+        t += strlen(holes[k]);
+        if (k != H_PCT) {
+            if (c.at[k]) /* a hole the English sentence lacks stays empty */
+                put(arg, c.at[k], c.len[k]);
+            continue;
+        }
+        /* as the report shows its other percentages: "12,0 %" in HTML, "12.0 %" in text */
+        for (size_t j = 0; j < c.len[k]; j++)
+            put(arg, c.at[k][j] == '.' && html ? "," : c.at[k] + j, 1);
+        put(arg, html ? "\xC2\xA0%" : " %", html ? 3 : 2);
+    }
 }
 
 int adal__report_ready(const adal_report *r, adal_ctx *ctx)

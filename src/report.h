@@ -23,6 +23,23 @@ const char *adal__doc_slice(const adal_doc *doc, uint32_t start, uint32_t end, s
 
 /* The figure the band is decided on, and its name ("100-borrowed" or "originality"). */
 double adal__band_value(const adal_score *s, const adal_policy *p, const char **name);
+/* The same figure as a report shows it: also *label, what the grader reads for it in lang
+ * ("Originality" or "100 − borrowed", translated). */
+double adal__band_figure(const adal_score *s, const adal_policy *p, adal_lang lang,
+                         const char **name, const char **label);
+/* A band's label in lang; "" when the policy gives none. */
+const char *adal__band_label(const adal_band *b, adal_lang lang);
+
+/* The engine's warnings (adal_report_warning) are English sentences with figures in them.
+ * adal__warning_code gives a known one's stable code for JSON and scripts
+ * ("no-countable-text", "excluded-template", "excluded-cohort", "excluded"; "other" for any
+ * other sentence). adal__warning_write writes it in lang through put(arg, bytes, n): a
+ * translated sentence in Kazakh and Russian (po/kk.po, po/ru.po; a percentage with a
+ * decimal comma and a no-break space when html), the English sentence as it is otherwise;
+ * put escapes for its medium (every byte goes through it). */
+const char *adal__warning_code(const char *w);
+void adal__warning_write(const char *w, adal_lang lang, int html,
+                         void (*put)(void *arg, const char *s, size_t n), void *arg);
 
 /* Whether a report can be written (finished, with a query). */
 int adal__report_ready(const adal_report *r, adal_ctx *ctx);

@@ -150,6 +150,19 @@ static void escz(hw *w, const char *s)
         esc(w, s, strlen(s));
 }
 
+static void put_esc(void *w, const char *s, size_t n)
+{
+    esc(w, s, n);
+}
+
+/* An engine warning as a list item in the page's language, its stable code for scripts. */
+static void warning_li(hw *w, const char *wn)
+{
+    out(w, "<li data-code=\"%s\">", adal__warning_code(wn));
+    adal__warning_write(wn, w->lang, 1, put_esc, w);
+    raw(w, "</li>\n");
+}
+
 /* Code points made visible in HTML: C0/C1 controls but \t and \n, bidi controls (they would
  * reorder the grader's view), line/paragraph separators, and the invisible ones a student
  * uses to split words (zero-width space/joiners, word joiner, BOM, soft hyphen). */
@@ -314,12 +327,11 @@ void adal__html_head(FILE *f, adal_lang lang, const char *title, const char *sty
     fprintf(f, "</title>\n<style>%s</style>\n</head>\n", style);
 }
 
+/* A band's label, "—" when the policy gives none (an empty cell reads as a gap). */
 static const char *band_label(const adal_band *b, adal_lang lang)
 {
-    const char *s = lang == ADAL_LANG_KK   ? b->label_kk
-                    : lang == ADAL_LANG_RU ? b->label_ru
-                                           : b->label_en;
-    return s && *s ? s : "\xE2\x80\x94";
+    const char *s = adal__band_label(b, lang);
+    return *s ? s : "\xE2\x80\x94";
 }
 
 /* The student: given, or the name of the folder the file is in ("course/Aidana/essay.docx"
@@ -366,12 +378,11 @@ static void bar(hw *w, const adal_score *s)
 
 static void rubric(hw *w, const adal_score *s, const adal_policy *pol)
 {
-    const char *metric;
-    double v = adal__band_value(s, pol, &metric);
-    int orig = strcmp(metric, "originality") == 0;
+    const char *metric, *label;
+    double v = adal__band_figure(s, pol, w->lang, &metric, &label);
     out(w, "<h2 id=\"band-h\">%s</h2>\n<p id=\"band\" data-index=\"%u\" data-metric=\"%s\">",
         T("Band"), s->band, metric);
-    out(w, "%s = ", orig ? T("Originality") : T("100 \xE2\x88\x92 borrowed"));
+    out(w, "%s = ", label);
     pct(w, v);
     if (s->band_info) {
         out(w, " \xE2\x86\x92 <b>");
@@ -382,8 +393,7 @@ static void rubric(hw *w, const adal_score *s, const adal_policy *pol)
     }
     raw(w, "</p>\n");
     out(w, "<table id=\"rubric\"><caption>%s</caption><tr><th>%s</th><th>%s</th><th>%s</th></tr>\n",
-        T("The rubric: the band a result allows"),
-        orig ? T("Originality") : T("100 \xE2\x88\x92 borrowed"), T("Grade band"), T("Label"));
+        T("The rubric: the band a result allows"), label, T("Grade band"), T("Label"));
     for (unsigned i = 0; i < pol->nbands; i++) {
         const adal_band *b = &pol->bands[i];
         out(w, "<tr%s data-index=\"%u\"><td>",
@@ -837,11 +847,8 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         raw(w, "</p>\n<ul id=\"excluded-reasons\">\n");
         for (size_t i = 0; i < adal_report_nwarnings(r); i++) {
             const char *wn = adal_report_warning(r, i);
-            if (wn && strncmp(wn, "excluded ", 9) == 0) {
-                raw(w, "<li>");
-                escz(w, wn);
-                raw(w, "</li>\n");
-            }
+            if (wn && strncmp(wn, "excluded ", 9) == 0)
+                warning_li(w, wn);
         }
         raw(w, "</ul>\n");
     } else
@@ -853,9 +860,7 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
             continue;
         if (!nw++)
             out(w, "<div class=\"warn\" id=\"warnings\"><b>%s</b><ul>\n", T("Notes on confidence"));
-        raw(w, "<li>");
-        escz(w, wn);
-        raw(w, "</li>\n");
+        warning_li(w, wn);
     }
     if (nw)
         raw(w, "</ul></div>\n");

@@ -261,10 +261,15 @@ int adal__write_json(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
     }
     set(&b, j, "sources", sources);
     set(&b, j, "evasion", evasion_json(&b, q));
-    json_t *w = chk(&b, json_array());
-    for (size_t i = 0; i < adal_report_nwarnings(r); i++)
+    /* the English sentences, and beside them their stable codes (the text and HTML reports
+     * translate the sentences; a program reads the codes) */
+    json_t *w = chk(&b, json_array()), *wc = chk(&b, json_array());
+    for (size_t i = 0; i < adal_report_nwarnings(r); i++) {
         push(&b, w, jcstr(&b, adal_report_warning(r, i)));
+        push(&b, wc, jcstr(&b, adal__warning_code(adal_report_warning(r, i))));
+    }
     set(&b, j, "warnings", w);
+    set(&b, j, "warning_codes", wc);
     return dump(ctx, f, j, &b);
 }
 

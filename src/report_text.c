@@ -32,7 +32,6 @@ enum {
     L_WARNINGS,
     L_NOTE,
     L_MORE,
-    L_METRIC,
     L__COUNT
 };
 
@@ -62,7 +61,6 @@ static const char *const labels_en[L__COUNT] = {
     N_("Warnings"),
     N_("A score is evidence for a human decision, not a verdict."),
     N_("more"),
-    N_("100 \xE2\x88\x92 borrowed"),
 };
 
 /* Evasion kinds and document parts as the text report names them: the English names are
@@ -106,6 +104,11 @@ static void safez(tw *w, const char *s)
 {
     if (s)
         safe(w, s, strlen(s));
+}
+
+static void put_safe(void *w, const char *s, size_t n)
+{
+    safe(w, s, n);
 }
 
 static int combining(uint32_t cp)
@@ -215,14 +218,6 @@ static void side_by_side(tw *w, const char *ha, const char *hb)
             w->err = ADAL_EIO;
         out(w, "\n");
     }
-}
-
-static const char *band_label(const adal_band *b, adal_lang lang)
-{
-    const char *s = lang == ADAL_LANG_KK   ? b->label_kk
-                    : lang == ADAL_LANG_RU ? b->label_ru
-                                           : b->label_en;
-    return s ? s : "";
 }
 
 static void write_passages(tw *w, const adal_report *r, size_t si, const adal_source_result *src)
@@ -358,13 +353,12 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         adal__round1(s.originality), w.L[L_BORROWED], adal__round1(s.borrowed), w.L[L_CITED],
         adal__round1(s.cited), s.countable, w.L[L_COUNTABLE]);
     if (s.band_info) {
-        const char *metric;
-        double v = adal__band_value(&s, pol, &metric);
+        const char *metric, *label;
+        double v = adal__band_figure(&s, pol, o->lang, &metric, &label);
         out(&w, "%s %s \xC2\xAB", w.L[L_BAND], s.band_info->range ? s.band_info->range : "");
-        safez(&w, band_label(s.band_info, o->lang));
-        out(&w, "\xC2\xBB: %s = %.1f %% \xE2\x89\xA5 %g %%\n",
-            strcmp(metric, "originality") == 0 ? w.L[L_ORIGINALITY] : w.L[L_METRIC],
-            adal__round1(v), s.band_info->min);
+        safez(&w, adal__band_label(s.band_info, o->lang));
+        out(&w, "\xC2\xBB: %s = %.1f %% \xE2\x89\xA5 %g %%\n", label, adal__round1(v),
+            s.band_info->min);
     }
     if (s.borderline) {
         out(&w, "  %s %g %s\n", w.L[L_BORDERLINE], pol->borderline_margin, w.L[L_BORDERLINE2]);
@@ -389,7 +383,7 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         out(&w, "%s:\n", w.L[L_WARNINGS]);
         for (size_t i = 0; i < nw; i++) {
             out(&w, "   - ");
-            safez(&w, adal_report_warning(r, i));
+            adal__warning_write(adal_report_warning(r, i), o->lang, 0, put_safe, &w);
             out(&w, "\n");
         }
     }

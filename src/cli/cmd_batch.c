@@ -230,7 +230,9 @@ int cmd_batch(int argc, char **argv)
     if (g.bar_shown)
         fputs("\r\033[K", stderr);
     if (rc != ADAL_OK) {
-        cli_error(course, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
+        /* the message names its file first (the course, a file in it, an output file, the
+         * store): prefixing the course would name the wrong one */
+        cli_error(NULL, "%s [%s]", adal_errmsg(ctx), adal_errcode(rc));
         goto done;
     }
     if (!g.quiet)

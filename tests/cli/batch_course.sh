@@ -175,4 +175,20 @@ $ADAL batch course --no-db --out out --against "$SRC" --force -q 2>/dev/null
 python3 -c '
 import json; c = json.load(open("out/summary.json"))["counts"]
 assert c["checked"] == 12, c' || fail "--force"
+# the cohort template's warning in the grader's language in the page; the JSON report keeps
+# the English sentence and its code
+$ADAL batch course --no-db --out outru --against "$SRC" --lang ru -q 2>/dev/null
+nb=$(printf '\302\240')
+grep -q "<li data-code=\"excluded-cohort\">исключено [0-9]*,[0-9]$nb% текста: этот текст есть не менее чем у [0-9]* из 12 обучающихся (общий шаблон группы)</li>" \
+  outru/reports/05-Timur/essay.docx.html || fail "the cohort warning is not in Russian"
+python3 -c '
+import json; r = json.load(open("outru/reports/05-Timur/essay.docx.json"))
+assert r["warning_codes"] == ["excluded-cohort"], r["warning_codes"]
+assert r["warnings"][0].endswith("of the 12 students (cohort template)"), r["warnings"]' \
+  || fail "JSON warnings: English and codes"
+# a run that cannot start names the file at fault once (it said "adal: nope: nope: ...")
+$ADAL batch nope --no-db --out out2 2>err3.txt
+rc=$?
+[ $rc -eq 2 ] || fail "no course folder: exit $rc, expected 2"
+grep -qx 'adal: nope: not a folder \[io\]' err3.txt || { cat err3.txt; fail "no course folder: message"; }
 echo "batch over the sample course ok"

@@ -28,66 +28,103 @@ static int same_doc(const adal_doc *a, const adal_doc *b)
     return 1;
 }
 
-static void torture(const char *path)
+/* The skeleton of the file tortures: load `data` (and normalise it) with the k-th allocation
+ * failing, for k = 1, 1 + step, 1 + 2 step, …; judge() checks each run (rc, the document,
+ * how many allocations failed) and returns 1 when the run reached no failure (done), -1 to
+ * stop early, 0 to go on. Returns whether a clean run was reached. */
+typedef int (*judge_fn)(void *arg, adal_ctx *ctx, const adal_doc *doc, int rc, long k, long failed);
+
+static int fail_each_allocation(const char *path, const char *data, size_t len, bool normalize,
+                                long step, judge_fn judge, void *arg)
 {
-    size_t len = 0;
-    char *data = th_read(path, &len);
-    CHECK(data != NULL);
-    if (!data)
-        return;
-    adal_ctx *rctx = NULL;
-    adal_doc *ref = NULL;
-    CHECK_EQ_INT(adal_ctx_new(&rctx), ADAL_OK);
-    int want = adal_doc_from_memory(&ref, rctx, data, len, path, NULL);
-    if (want == ADAL_OK)
-        CHECK_EQ_INT(adal_doc_normalize(ref, rctx), ADAL_OK);
-    long k;
-    int clean = 0;
-    for (k = 1; k < 100000; k++) {
+    for (long k = 1; k < 100000; k += step) {
         adal_ctx *ctx = NULL;
         if (adal_ctx_new(&ctx) != ADAL_OK)
             break;
         adal__fail_alloc_after(k, false);
         adal_doc *doc = NULL;
         int rc = adal_doc_from_memory(&doc, ctx, data, len, path, NULL);
-        if (rc == ADAL_OK)
+        if (rc == ADAL_OK && normalize)
             rc = adal_doc_normalize(doc, ctx);
         long failed = adal__alloc_failures();
         adal__fail_alloc_after(0, false);
-        if (failed == 0) {
-            /* the k-th allocation was never reached: the whole path ran; done */
-            CHECK_EQ_INT(rc, want);
-            adal_doc_free(doc);
-            adal_ctx_free(ctx);
-            clean = 1;
-            break;
-        }
-        if (rc == ADAL_OK) {
-            /* a failure absorbed by a fallback (a cache, say) is fine if nothing changed */
-            CHECK(ref && same_doc(doc, ref));
-            adal_doc_free(doc);
-            adal_ctx_free(ctx);
-            continue;
-        }
-        if (rc != ADAL_ENOMEM && rc != want)
-            fprintf(stderr, "    %s: allocation %ld failed, got %d (%s)\n", path, k, rc,
-                    adal_errmsg(ctx));
-        CHECK(rc == ADAL_ENOMEM || rc == want); /* an error of its own may come first */
-        if (rc == want) {
-            adal_doc_free(doc);
-            adal_ctx_free(ctx);
-            continue;
-        }
-        CHECK(*adal_errmsg(ctx) != '\0');
+        int verdict = judge(arg, ctx, doc, rc, k, failed);
         adal_doc_free(doc);
         adal_ctx_free(ctx);
-        if (rc != ADAL_ENOMEM)
-            break;
+        if (verdict)
+            return verdict > 0;
     }
-    CHECK(clean);
-    adal_doc_free(ref);
-    adal_ctx_free(rctx);
-    free(data);
+    return 0;
+}
+
+typedef struct reader_case {
+    const char *path;
+    int want;            /* the result when nothing fails */
+    const adal_doc *ref; /* the document then (NULL when want is an error) */
+} reader_case;
+
+static int judge_reader(void *arg, adal_ctx *ctx, const adal_doc *doc, int rc, long k, long failed)
+{
+    const reader_case *c = arg;
+    if (failed == 0) {
+        /* the k-th allocation was never reached: the whole path ran; done */
+        CHECK_EQ_INT(rc, c->want);
+        return 1;
+    }
+    if (rc == ADAL_OK) {
+        /* a failure absorbed by a fallback (a cache, say) is fine if nothing changed */
+        CHECK(c->ref && same_doc(doc, c->ref));
+        return 0;
+    }
+    if (rc != ADAL_ENOMEM && rc != c->want)
+        fprintf(stderr, "    %s: allocation %ld failed, got %d (%s)\n", c->path, k, rc,
+                adal_errmsg(ctx));
+    CHECK(rc == ADAL_ENOMEM || rc == c->want); /* an error of its own may come first */
+    if (rc == c->want)
+        return 0;
+    CHECK(*adal_errmsg(ctx) != '\0');
+    return rc != ADAL_ENOMEM ? -1 : 0;
+}
+
+/* A file's bytes and the run with nothing failing: its result and document. */
+typedef struct reference {
+    char *data;
+    size_t len;
+    adal_ctx *ctx;
+    adal_doc *doc;
+    int want;
+} reference;
+
+/* Read path and load it (and normalise it) once; 0 when it cannot be read. */
+static int reference_run(reference *ref, const char *path, bool normalize)
+{
+    memset(ref, 0, sizeof *ref);
+    ref->data = th_read(path, &ref->len);
+    CHECK(ref->data != NULL);
+    if (!ref->data)
+        return 0;
+    CHECK_EQ_INT(adal_ctx_new(&ref->ctx), ADAL_OK);
+    ref->want = adal_doc_from_memory(&ref->doc, ref->ctx, ref->data, ref->len, path, NULL);
+    if (ref->want == ADAL_OK && normalize)
+        CHECK_EQ_INT(adal_doc_normalize(ref->doc, ref->ctx), ADAL_OK);
+    return 1;
+}
+
+static void reference_free(reference *ref)
+{
+    adal_doc_free(ref->doc);
+    adal_ctx_free(ref->ctx);
+    free(ref->data);
+}
+
+static void torture(const char *path)
+{
+    reference ref;
+    if (!reference_run(&ref, path, true))
+        return;
+    reader_case c = {path, ref.want, ref.doc};
+    CHECK(fail_each_allocation(path, ref.data, ref.len, true, 1, judge_reader, &c));
+    reference_free(&ref);
 }
 
 TEST(faults_txt_every_allocation)
@@ -470,62 +507,52 @@ static char *xml_strdup(const char *s)
     return adal__strdup(s);
 }
 
+typedef struct xml_case {
+    const char *path;
+    int nomem; /* runs that ended in ADAL_ENOMEM */
+} xml_case;
+
+static int judge_xml(void *arg, adal_ctx *ctx, const adal_doc *doc, int rc, long k, long failed)
+{
+    xml_case *c = arg;
+    if (failed == 0) {
+        CHECK_EQ_INT(rc, ADAL_OK);
+        return 1;
+    }
+    if (rc != ADAL_OK) {
+        if (rc != ADAL_ENOMEM && rc != ADAL_EXML)
+            fprintf(stderr, "    %s: allocation %ld failed, got %s (%s)\n", c->path, k,
+                    adal_errcode(rc), adal_errmsg(ctx));
+        CHECK(rc == ADAL_ENOMEM || rc == ADAL_EXML);
+        CHECK(doc == NULL && *adal_errmsg(ctx) != '\0');
+        c->nomem += rc == ADAL_ENOMEM;
+    }
+    return 0;
+}
+
 static void xml_torture(const char *path)
 {
-    size_t len = 0;
-    char *data = th_read(path, &len);
-    CHECK(data != NULL);
-    if (!data)
+    reference ref;
+    /* libxml2's one-time global set-up (encoding handlers) happens before any fault */
+    if (!reference_run(&ref, path, false))
         return;
-    {
-        /* libxml2's one-time global set-up (encoding handlers) happens before any fault */
-        adal_ctx *ctx = NULL;
-        adal_doc *doc = NULL;
-        CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
-        CHECK_EQ_INT(adal_doc_from_memory(&doc, ctx, data, len, path, NULL), ADAL_OK);
-        adal_doc_free(doc);
-        adal_ctx_free(ctx);
-    }
+    CHECK_EQ_INT(ref.want, ADAL_OK);
     xmlFreeFunc f0;
     xmlMallocFunc m0;
     xmlReallocFunc r0;
     xmlStrdupFunc s0;
     xmlMemGet(&f0, &m0, &r0, &s0);
     xmlMemSetup(adal__free, adal__malloc, adal__realloc, xml_strdup);
-    long k, step = 1;
+    long step = 1;
     const char *vg = getenv("ADAL_VALGRIND");
     if (vg && *vg == '1')
         step = 7;
-    int clean = 0, nomem = 0;
-    for (k = 1; k < 100000; k += step) {
-        adal_ctx *ctx = NULL;
-        if (adal_ctx_new(&ctx) != ADAL_OK)
-            break;
-        adal__fail_alloc_after(k, false);
-        adal_doc *doc = NULL;
-        int rc = adal_doc_from_memory(&doc, ctx, data, len, path, NULL);
-        long failed = adal__alloc_failures();
-        adal__fail_alloc_after(0, false);
-        if (failed == 0) {
-            CHECK_EQ_INT(rc, ADAL_OK);
-            clean = 1;
-        } else if (rc != ADAL_OK) {
-            if (rc != ADAL_ENOMEM && rc != ADAL_EXML)
-                fprintf(stderr, "    %s: allocation %ld failed, got %s (%s)\n", path, k,
-                        adal_errcode(rc), adal_errmsg(ctx));
-            CHECK(rc == ADAL_ENOMEM || rc == ADAL_EXML);
-            CHECK(doc == NULL && *adal_errmsg(ctx) != '\0');
-            nomem += rc == ADAL_ENOMEM;
-        }
-        adal_doc_free(doc);
-        adal_ctx_free(ctx);
-        if (clean)
-            break;
-    }
+    xml_case c = {path, 0};
+    int clean = fail_each_allocation(path, ref.data, ref.len, false, step, judge_xml, &c);
     xmlMemSetup(f0, m0, r0, s0);
     CHECK(clean);
-    CHECK(nomem > 0);
-    free(data);
+    CHECK(c.nomem > 0);
+    reference_free(&ref);
 }
 
 TEST(faults_libxml2_allocations_too)

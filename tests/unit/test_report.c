@@ -344,3 +344,127 @@ TEST(report_text_alloc_failures_are_clean)
     CHECK(nomem > 0); /* the side-by-side view does allocate */
     fixture_close(&fx);
 }
+
+/* ---- the engine's warnings in the reader's language: the text and HTML reports translate
+ * them for kk and ru (the figures kept, the reason a caller gave kept as it was); English
+ * stays the engine's sentence, and JSON keeps the English beside a stable code. */
+
+static char *write_to_string(const adal_report *r, adal_ctx *ctx, adal_output fmt, adal_lang lang)
+{
+    cap c;
+    cap_open(&c);
+    adal_write_opts o = ADAL_WRITE_OPTS_INIT;
+    o.lang = lang;
+    int rc = adal_report_write(r, ctx, fmt, c.f, &o);
+    cap_close(&c);
+    CHECK_EQ_INT(rc, ADAL_OK);
+    return c.buf;
+}
+
+/* The UTF-16 offset of needle in the essay (its text is all in the BMP). */
+static uint32_t essay_offset(const char *needle)
+{
+    const char *at = strstr(essay, needle);
+    uint32_t n = 0;
+    for (const char *p = essay; at && p < at; p++)
+        n += ((unsigned char)*p & 0xC0) != 0x80;
+    return n;
+}
+
+TEST(report_warnings_in_the_readers_language)
+{
+    static const char tmpl[] =
+        "Менің ойымша, білім алу әр адамның міндеті, ал мектеп оған жол ашады.\n";
+    /* the reason adal batch gives for text the cohort shares (batch.c), and one of a caller */
+    static const char cohort[] = "text shared by at least 3 of the 13 students (cohort template)";
+    fixture fx;
+    memset(&fx, 0, sizeof fx);
+    adal_doc *t = NULL;
+    adal_check_opts co = ADAL_CHECK_OPTS_INIT;
+    int rc = adal_ctx_new(&fx.ctx);
+    if (rc == ADAL_OK)
+        rc = adal_doc_from_text(&fx.q, fx.ctx, essay, strlen(essay), "essay.txt");
+    if (rc == ADAL_OK)
+        rc = adal_doc_from_text(&t, fx.ctx, tmpl, strlen(tmpl), "template.txt");
+    if (rc == ADAL_OK)
+        rc = adal_doc_normalize(t, fx.ctx);
+    co.template_doc = t;
+    if (rc == ADAL_OK)
+        rc = adal_report_new(&fx.r, fx.ctx, fx.q, &co);
+    uint32_t a = essay_offset("Қорытындылай"), b = essay_offset(" деп ойлаймын");
+    uint32_t c = essay_offset("сұмдық");
+    if (rc == ADAL_OK)
+        rc = adal_report_exclude(fx.r, a, b, cohort);
+    if (rc == ADAL_OK)
+        rc = adal_report_exclude(fx.r, c, c + 6, "common text");
+    if (rc == ADAL_OK)
+        rc = adal_report_finish(fx.r, fx.ctx);
+    if (rc != ADAL_OK)
+        adal_doc_free(t);
+    NEED_ENGINE(rc);
+    CHECK_EQ_INT(adal_report_nwarnings(fx.r), 3);
+
+    /* JSON: the English sentences, and their codes in the same order */
+    char *js = write_to_string(fx.r, fx.ctx, ADAL_OUT_JSON, ADAL_LANG_RU);
+    json_t *j = js ? json_loads(js, 0, NULL) : NULL;
+    CHECK(j != NULL);
+    json_t *codes = json_object_get(j, "warning_codes"), *ws = json_object_get(j, "warnings");
+    CHECK_EQ_INT(json_array_size(codes), 3);
+    CHECK_EQ_STR(json_string_value(json_array_get(codes, 0)), "excluded-template");
+    CHECK_EQ_STR(json_string_value(json_array_get(codes, 1)), "excluded-cohort");
+    CHECK_EQ_STR(json_string_value(json_array_get(codes, 2)), "excluded");
+    CHECK(
+        strstr(json_string_value(json_array_get(ws, 0)), "% of the text: it matches the template"));
+    CHECK(strstr(json_string_value(json_array_get(ws, 1)), cohort) != NULL);
+    json_decref(j);
+    free(js);
+
+    /* text, English: the engine's sentences as they are */
+    char *en = write_to_string(fx.r, fx.ctx, ADAL_OUT_TEXT, ADAL_LANG_EN);
+    for (size_t i = 0; i < 3; i++) {
+        char line[400];
+        snprintf(line, sizeof line, "   - %s\n", adal_report_warning(fx.r, i));
+        CHECK(en && strstr(en, line) != NULL);
+    }
+    free(en);
+
+    /* text, Russian and Kazakh: translated, the figure kept ("12.3 %" as the text report
+     * writes percentages), the caller's reason kept as it was */
+    char pct[16]; /* the template's share, "12.3" */
+    const char *w0 = adal_report_warning(fx.r, 0);
+    snprintf(pct, sizeof pct, "%.*s", (int)strcspn(w0 + 9, "%"), w0 + 9);
+    char want[300];
+    char *ru = write_to_string(fx.r, fx.ctx, ADAL_OUT_TEXT, ADAL_LANG_RU);
+    snprintf(want, sizeof want, "   - исключено %s %% текста: совпадает с шаблоном\n", pct);
+    CHECK(ru && strstr(ru, want) != NULL);
+    CHECK(ru && strstr(ru, "% текста: этот текст есть не менее чем у 3 из 13 обучающихся (общий "
+                           "шаблон группы)\n") != NULL);
+    CHECK(ru && strstr(ru, "% текста: common text\n") != NULL);
+    CHECK(ru && strstr(ru, "of the text") == NULL);
+    free(ru);
+    char *kk = write_to_string(fx.r, fx.ctx, ADAL_OUT_TEXT, ADAL_LANG_KK);
+    snprintf(want, sizeof want,
+             "   - мәтіннің %s %% бөлігі алынып тасталды: үлгімен сәйкес келеді\n", pct);
+    CHECK(kk && strstr(kk, want) != NULL);
+    CHECK(kk && strstr(kk, "бұл мәтін 13 білім алушының кемінде 3 жұмысында бар") != NULL);
+    CHECK(kk && strstr(kk, "of the text") == NULL);
+    free(kk);
+
+    /* HTML, Russian: each reason a list item with its code, the percentage as the page writes
+     * it (decimal comma, no-break space) */
+    char *html = write_to_string(fx.r, fx.ctx, ADAL_OUT_HTML, ADAL_LANG_RU);
+    for (char *p = pct; *p; p++)
+        if (*p == '.')
+            *p = ',';
+    snprintf(want, sizeof want,
+             "<li data-code=\"excluded-template\">исключено %s\xC2\xA0%% текста: совпадает с "
+             "шаблоном</li>",
+             pct);
+    CHECK(html && strstr(html, want) != NULL);
+    CHECK(html && strstr(html, "<li data-code=\"excluded-cohort\">исключено ") != NULL);
+    CHECK(html && strstr(html, "<li data-code=\"excluded\">исключено ") != NULL);
+    CHECK(html && strstr(html, "of the text") == NULL);
+    free(html);
+    fixture_close(&fx);
+    adal_doc_free(t);
+}
