@@ -76,21 +76,33 @@ summarise_batch() {
   "$PY" - "$1" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
-print("%-26s %6s %6s %6s %6s  %-14s %-32s %s" % ("submission", "orig%", "borr%", "cited%",
-      "excl%", "band", "top source", "cluster"))
+rows = []
+course = str(d.get("course") or "").rstrip("/") + "/"
 for r in d.get("submissions", []):
     name, st = r.get("file", "?"), r.get("status")
     if st not in ("checked", "unchanged"):
         e = r.get("error") or {}
         extra = ": %s [%s]" % (e.get("message"), e.get("code")) if st == "failed" else ""
-        print("%-26s %s%s" % (name, "error" if st == "failed" else st, extra))
+        rows.append((name, "error" if st == "failed" else st, extra))
         continue
-    top = "%s %.1f" % (str(r["top_source"]).rsplit("/", 1)[-1], r.get("top_source_percent") or 0) \
-        if r.get("top_source") else "-"
-    print("%-26s %6.1f %6.1f %6.1f %6.1f  %-14s %-32s %s" % (name, r["originality"],
-          r["borrowed"], r["cited"], r["excluded"],
-          str(r.get("band")) + (" (bl)" if r.get("borderline") else ""), top,
-          r["cluster"] if r.get("cluster") is not None else "-"))
+    # a store source is "corpus:ID:NAME", another submission a path under the course
+    src = str(r.get("top_source") or "")
+    src = src[len(course):] if course and src.startswith(course) else src
+    top = "%s %.1f" % (src, r.get("top_source_percent") or 0) if src else "-"
+    rows.append((name, r["originality"], r["borrowed"], r["cited"], r["excluded"],
+                 str(r.get("band")) + (" (bl)" if r.get("borderline") else ""), top,
+                 r["cluster"] if r.get("cluster") is not None else "-"))
+# columns as wide as their longest cell (a store's source is named "corpus:ID:file")
+wn = max([len("submission")] + [len(x[0]) for x in rows])
+wb = max([len("band")] + [len(x[5]) for x in rows if len(x) == 8])
+wt = max([len("top source")] + [len(x[6]) for x in rows if len(x) == 8])
+fmt = "%%-%ds %%6s %%6s %%6s %%6s  %%-%ds %%-%ds %%s" % (wn, wb, wt)
+print(fmt % ("submission", "orig%", "borr%", "cited%", "excl%", "band", "top source", "cluster"))
+for x in rows:
+    if len(x) == 3:
+        print("%-*s %s%s" % (wn, x[0], x[1], x[2]))
+    else:
+        print(fmt % ((x[0],) + tuple("%.1f" % v for v in x[1:5]) + x[5:]))
 for c in d.get("clusters", []):
     print("collusion cluster %s: %s (%s)" % (c["id"], ", ".join(c["students"]),
           "; ".join("%s→%s %.1f %%" % (p["a"], p["b"], p["percent"]) for p in c["pairs"])))
