@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The man page keeps up with the program: every long option that `adal CMD --help` shows
-# for check, compare, extract, grade and summary is documented in docs/adal.1, and so is every exit
+# for check, compare, extract, grade, summary, batch and corpus is documented in docs/adal.1, and so is every exit
 # status the commands use.
 set -u
 man="$ROOT/docs/adal.1"
 [ -f "$man" ] || { echo "no docs/adal.1"; exit 1; }
 text=$(sed 's/\\-/-/g' "$man")
 bad=0
-for cmd in check compare extract grade summary batch; do
+for cmd in check compare extract grade summary batch corpus; do
   for opt in $($ADAL $cmd --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
     grep -q -- "$opt" <<<"$text" || { echo "docs/adal.1 lacks $cmd $opt"; bad=1; }
   done
