@@ -26,7 +26,9 @@ if [ -n "$line" ]; then
   read -r p f s < <(echo "$line" | sed -E 's/unit: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/')
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 fi
-if [ "$rc" -ne 0 ] && [ "$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')" = 0 ]; then
+# a runner that dies before its summary line (a crash inside a test) or exits non-zero with
+# no failed test (sanitizer, valgrind) is a failure too
+if [ "$rc" -ne 0 ] && { [ -z "$line" ] || [ "$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')" = 0 ]; }; then
   echo "  FAIL unit runner exited $rc (crash, sanitizer or valgrind error)"; failed=$((failed + 1))
 fi
 
