@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
@@ -159,29 +160,41 @@ void adal__norm_free(struct adal__norm *n)
 /* Stemming and folding a word to its key is the costly part of pass 2 (Snowball, the
  * Kazakh suffix stripper, UTF-8, XXH3), and word frequencies are Zipfian: a few thousand
  * words make most of any essay. The cache maps (stemmer, the word's code points after
- * look-alike folding and transliteration) to the key bytes and hash, so the same input
- * gives the same key whether or not it hits. Direct-mapped, one cache line a slot holding
- * the word and its key (a probe is one memory access, prefetched a token ahead); a word of
- * more than KC_IN code points, or one above U+FFFF, or a longer key, is not cached. Only
- * speed depends on it, never a key. */
-/* Slots: a power of two, 64 bytes each, so 2 MiB a context, allocated on first use (make
- * bench: 16,384 slots answer 57 % of words, 32,768 about 66 %, 65,536 75 %). */
-#define KC_SLOTS 32768
-#define KC_IN 12
-#define KC_OUT 24
-#define KC_AHEAD 8 /* words between a slot's prefetch and its use */
+ * look-alike folding and transliteration) to the key's code points, so the same input
+ * gives the same key whether or not it hits; only speed depends on it, never a key.
+ * A slot holds the word and its key one byte a letter (code point - U+0400), so only words
+ * whose letters and key are all in the Cyrillic block (nearly every word of Kazakh and
+ * Russian) and fit KC_BYTES together are cached; on a hit the key's UTF-8 and XXH3 are
+ * made again (a few nanoseconds). Four-way set-associative, least recently used out: a set
+ * is two 64-byte cache lines, prefetched KC_AHEAD words ahead of the probe. */
+/* Sizes: the table starts at KC_SETS_MIN sets (512 KiB: one essay's words) and doubles,
+ * up to KC_SETS_MAX (8 MiB, 262,144 words), whenever it has evicted an eighth of its slots
+ * since it last grew (a batch: make bench's 300 essays hold ~85,000 distinct words).
+ * Measured on make bench: the earlier direct-mapped 32,768 × 64-byte slots (2 MiB) answered
+ * 2/3 of the words of a pass; 2-way 4 MiB left 60,000 misses a pass (cyclic passes thrash
+ * an overfull set), 4-way 8 MiB 7,500 (and 89,000 in the first pass, ~all first sightings). */
+#define KC_SETS_MIN 4096
+#define KC_SETS_MAX 65536
+#define KC_WAYS 4
+#define KC_BYTES 24               /* the word's letters then its key's, one byte each */
+#define KC_AHEAD 8                /* words between a set's prefetch and its probe */
+#define KC_HUGE ((size_t)2 << 20) /* a table this large sits on huge pages */
 
 typedef struct kc_slot {
     uint32_t tag; /* high half of the word's hash, | 1; 0: empty */
     uint8_t branch, nin, nout, pad_;
-    uint64_t hash; /* the key's XXH3 */
-    uint16_t in[KC_IN];
-    char out[KC_OUT];
+    uint8_t b[KC_BYTES]; /* in[nin] then out[nout]: code point - U+0400 */
 } kc_slot;
 
+typedef struct kc_set {
+    kc_slot way[KC_WAYS]; /* way 0 the most recently used */
+} kc_set;
+
 struct adal__key_cache {
-    kc_slot *slot; /* KC_SLOTS, aligned on 64 bytes inside mem */
+    kc_set *set; /* mask + 1 sets, aligned inside mem */
     void *mem;
+    size_t mask;
+    size_t evicted; /* slots overwritten since the table last grew */
 };
 
 static void kc_free(struct adal__key_cache *c)
@@ -191,27 +204,44 @@ static void kc_free(struct adal__key_cache *c)
     adal__free(c);
 }
 
+/* A table of nsets empty sets in c (c->mem, c->set, c->mask); false: out of memory. */
+static bool kc_alloc(struct adal__key_cache *c, size_t nsets)
+{
+    size_t bytes = nsets * sizeof(kc_set), align = bytes >= KC_HUGE ? KC_HUGE : 64;
+    void *mem = adal__calloc(1, bytes + align);
+    if (!mem)
+        return false;
+    c->mem = mem;
+    c->set = (kc_set *)(((uintptr_t)mem + align - 1) & ~(uintptr_t)(align - 1));
+    c->mask = nsets - 1;
+    c->evicted = 0;
+#ifdef MADV_HUGEPAGE
+    /* a probe is a random access over megabytes: with 4 KiB pages most also miss the TLB */
+    if (align == KC_HUGE)
+        (void)madvise(c->set, bytes, MADV_HUGEPAGE);
+#endif
+    return true;
+}
+
 static struct adal__key_cache *kc_new(void)
 {
     struct adal__key_cache *c = adal__calloc(1, sizeof *c);
-    if (c && !(c->mem = adal__calloc(KC_SLOTS + 1, sizeof(kc_slot)))) {
+    if (c && !kc_alloc(c, KC_SETS_MIN)) {
         adal__free(c);
         return NULL;
     }
-    if (c)
-        c->slot = (kc_slot *)(((uintptr_t)c->mem + 63) & ~(uintptr_t)63);
     return c;
 }
 
-/* The word's hash (0: not cacheable). The stemmer is not in it, so a slot can be prefetched
- * before the word's stemmer is known. */
+/* The word's hash (0: not cacheable: empty, too long, or a letter outside U+0400–U+04FF).
+ * The stemmer is not in it, so a set can be prefetched before the word's stemmer is known. */
 static uint64_t kc_hash(const uint32_t *w, size_t n)
 {
-    if (n > KC_IN)
+    if (n == 0 || n >= KC_BYTES)
         return 0;
     uint64_t h = 0x9E3779B97F4A7C15u ^ n;
     for (size_t i = 0; i < n; i++) {
-        if (w[i] > 0xFFFF)
+        if ((w[i] >> 8) != 4)
             return 0;
         h = (h ^ w[i]) * 0x100000001B3u;
     }
@@ -223,42 +253,111 @@ static uint64_t kc_hash(const uint32_t *w, size_t n)
 
 static inline void kc_prefetch(const struct adal__key_cache *c, uint64_t h)
 {
-#if defined(__GNUC__) || defined(__clang__)
-    if (c && h)
-        __builtin_prefetch(&c->slot[h & (KC_SLOTS - 1)]);
-#else
-    (void)c, (void)h;
-#endif
-}
-
-static const kc_slot *kc_find(const struct adal__key_cache *c, uint64_t h, int branch,
-                              const uint32_t *w, size_t n)
-{
-    const kc_slot *s = &c->slot[h & (KC_SLOTS - 1)];
-    if (s->tag != (uint32_t)(h >> 32 | 1) || s->branch != branch || s->nin != n)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        if (s->in[i] != w[i])
-            return NULL;
-    return s;
-}
-
-static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t *w, size_t n,
-                   const char *key, size_t kn, uint64_t hash)
-{
-    if (kn > KC_OUT)
+    if (!c || !h)
         return;
+    const char *s = (const char *)&c->set[h & c->mask];
+    for (size_t off = 0; off < sizeof(kc_set); off += 64) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+        /* GCC 12 at -O2 dropped __builtin_prefetch here once inlined into pass2 (norm.o
+         * had no prefetch instruction at all), which left every probe a cache miss */
+        __asm__ volatile("prefetcht0 %0" : : "m"(s[off]));
+#elif defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(s + off);
+#else
+        (void)s;
+#endif
+    }
+}
+
+/* The slot of (branch, w[0..n)), moved to way 0, or NULL. */
+static const kc_slot *kc_find(struct adal__key_cache *c, uint64_t h, int branch, const uint32_t *w,
+                              size_t n)
+{
+    kc_set *set = &c->set[h & c->mask];
+    uint32_t tag = (uint32_t)(h >> 32 | 1);
+    for (int k = 0; k < KC_WAYS; k++) {
+        const kc_slot *s = &set->way[k];
+        if (s->tag != tag || s->branch != branch || s->nin != n)
+            continue;
+        size_t i = 0;
+        while (i < n && s->b[i] == (uint8_t)w[i])
+            i++;
+        if (i < n)
+            continue;
+        if (k > 0) { /* least recently used last: a word met once (half the distinct words)
+                      * then evicts another such word, not a frequent one */
+            kc_slot t = set->way[k];
+            memmove(&set->way[1], &set->way[0], (size_t)k * sizeof(kc_slot));
+            set->way[0] = t;
+        }
+        return &set->way[0];
+    }
+    return NULL;
+}
+
+/* Put slot s (its hash h) in way 0 of its set; counts an eviction. */
+static void kc_insert(struct adal__key_cache *c, uint64_t h, const kc_slot *s)
+{
+    kc_set *set = &c->set[h & c->mask];
+    c->evicted += set->way[KC_WAYS - 1].tag != 0;
+    memmove(&set->way[1], &set->way[0], (KC_WAYS - 1) * sizeof(kc_slot));
+    set->way[0] = *s;
+}
+
+/* Twice the sets, the old entries moved over (hash again from their letters); on no
+ * memory the table stays as it is. */
+static void kc_grow(struct adal__key_cache *c)
+{
+    struct adal__key_cache old = *c;
+    if (!kc_alloc(c, (old.mask + 1) * 2)) {
+        *c = old;
+        c->evicted = 0;
+        return;
+    }
+    for (size_t i = 0; i <= old.mask; i++)
+        for (int k = KC_WAYS; k-- > 0;) { /* least recent first: way 0 stays way 0 */
+            const kc_slot *s = &old.set[i].way[k];
+            if (!s->tag)
+                continue;
+            uint32_t w[KC_BYTES];
+            for (size_t q = 0; q < s->nin; q++)
+                w[q] = 0x400u | s->b[q];
+            kc_insert(c, kc_hash(w, s->nin), s);
+        }
+    c->evicted = 0;
+    adal__free(old.mem);
+}
+
+size_t adal__norm_cache_sets(const adal_ctx *ctx)
+{
+    return ctx && ctx->norm && ctx->norm->keys ? ctx->norm->keys->mask + 1 : 0;
+}
+
+/* Cache w[0..n) → key[0..kn) (code points) when both fit. */
+static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t *w, size_t n,
+                   const uint32_t *key, size_t kn)
+{
+    if (n + kn > KC_BYTES)
+        return;
+    for (size_t i = 0; i < kn; i++)
+        if ((key[i] >> 8) != 4)
+            return;
     if (!nm->keys && !(nm->keys = kc_new()))
         return; /* no cache: slower, same keys */
-    kc_slot *s = &nm->keys->slot[h & (KC_SLOTS - 1)];
-    s->tag = (uint32_t)(h >> 32 | 1);
-    s->branch = (uint8_t)branch;
-    s->nin = (uint8_t)n;
-    s->nout = (uint8_t)kn;
-    s->hash = hash;
+    struct adal__key_cache *c = nm->keys;
+    if (c->mask + 1 < KC_SETS_MAX && c->evicted > (c->mask + 1) * KC_WAYS / 8)
+        kc_grow(c);
+    kc_slot s;
+    memset(&s, 0, sizeof s);
+    s.tag = (uint32_t)(h >> 32 | 1);
+    s.branch = (uint8_t)branch;
+    s.nin = (uint8_t)n;
+    s.nout = (uint8_t)kn;
     for (size_t i = 0; i < n; i++)
-        s->in[i] = (uint16_t)w[i];
-    memcpy(s->out, key, kn);
+        s.b[i] = (uint8_t)w[i];
+    for (size_t i = 0; i < kn; i++)
+        s.b[n + i] = (uint8_t)key[i];
+    kc_insert(c, h, &s);
 }
 
 /* ---- one normalisation run -------------------------------------------------------------- */
@@ -583,10 +682,18 @@ static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, 
         h = 0;
     else if (!h)
         h = kc_hash(w, wn);
+    char u8[4 * ADAL_NORM_MAX_CP];
+    size_t k = 0;
     if (h && r->n->keys) {
         const kc_slot *s = kc_find(r->n->keys, h, branch, w, wn);
         if (s) {
-            put_key_bytes(r, t, s->out, s->nout, s->hash, rc);
+            /* U+0400–U+04FF: two UTF-8 bytes, 0xD0–0xD3 then the low six bits */
+            for (size_t i = 0; i < s->nout; i++) {
+                uint32_t c = 0x400u | s->b[s->nin + i];
+                u8[k++] = (char)(0xC0 | (c >> 6));
+                u8[k++] = (char)(0x80 | (c & 0x3F));
+            }
+            put_key_bytes(r, t, u8, k, XXH3_64bits_withSeed(u8, k, NORM_SEED), rc);
             return;
         }
     }
@@ -604,13 +711,11 @@ static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, 
             w[q] = adal__fold_base(w[q]);
         adal__stem_kk(w, &wn);
     }
-    char u8[4 * ADAL_NORM_MAX_CP];
-    size_t k = 0;
     for (size_t i = 0; i < wn; i++)
         k += adal__utf8_put(u8 + k, w[i]);
     uint64_t hash = XXH3_64bits_withSeed(u8, k, NORM_SEED);
     if (h)
-        kc_put(r->n, h, branch, in, inn, u8, k, hash);
+        kc_put(r->n, h, branch, in, inn, w, wn);
     put_key_bytes(r, t, u8, k, hash, rc);
 }
 
@@ -857,8 +962,8 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
     for (size_t i = 0; i < nt; i++) {
         ptok *p = &r->pt[i];
         p->kh = 0;
-        if (p->nraw <= KC_IN) {
-            uint32_t w[KC_IN];
+        if (p->nraw < KC_BYTES) {
+            uint32_t w[KC_BYTES];
             for (uint32_t q = 0; q < p->nraw; q++)
                 w[q] = RAW_CP(r->raw[p->raw + q]);
             p->kh = kc_hash(w, p->nraw);

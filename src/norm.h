@@ -45,6 +45,9 @@ struct adal__norm {
                                          spares Snowball the frequent words */
 };
 
+/* Sets in the context's word → key cache (0: none yet); for tests. */
+size_t adal__norm_cache_sets(const adal_ctx *ctx);
+
 /* Classification of any code point (table below U+0500, ICU above). */
 unsigned adal__norm_class(const struct adal__norm *n, uint32_t cp);
 

@@ -7,6 +7,7 @@
  */
 #include "../harness.h"
 #include "internal.h"
+#include "norm.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -745,5 +746,58 @@ TEST(norm_word_cache_keeps_stemmer)
     }
     free(want);
     adal_ctx_free(fresh);
+    adal_ctx_free(shared);
+}
+
+/* The word cache grows from one essay's size to a course's, evicting least recently used
+ * words on the way: on 700 KB of real Kazakh news sentences (KazNERD, with Russian names
+ * and loan words), tens of thousands of distinct words, every document's keys on one
+ * context that has seen all the others (so many words come from the cache, some after
+ * being evicted and made again, some moved over when it grew) equal those on a fresh
+ * context. */
+TEST(norm_word_cache_grows_same_keys)
+{
+    const char *kk = th_path("data/kazakh/kaznerd/kaznerd_test.sentences.txt");
+    if (!th_shared() || !th_exists(kk))
+        SKIP("../shared/data/kazakh absent");
+    size_t kn = 0;
+    char *kt = th_read(kk, &kn);
+    CHECK(kt != NULL);
+    if (!kt)
+        return;
+    if (kn > 700000)
+        kn = 700000;
+    adal_ctx *shared = NULL;
+    adal_ctx_new(&shared);
+    /* documents of ~40 KB, cut at a line end; twice over, so the second round meets every
+     * word again after the table has grown and evicted */
+    size_t docs = 0, cached = 0;
+    for (int round = 0; round < 2; round++)
+        for (size_t at = 0; at < kn;) {
+            size_t end = at + 40000 < kn ? at + 40000 : kn;
+            while (end < kn && kt[end] != '\n')
+                end++;
+            char save = kt[end];
+            kt[end] = '\0';
+            adal_ctx *fresh = NULL;
+            adal_ctx_new(&fresh);
+            char *want = keys_of(fresh, kt + at, NULL);
+            char *got = keys_of(shared, kt + at, NULL);
+            CHECK(strlen(want) > 1000);
+            CHECK_EQ_STR(got, want);
+            cached += adal__norm_cache_sets(shared) > 0;
+            free(want);
+            free(got);
+            adal_ctx_free(fresh);
+            kt[end] = save;
+            docs++;
+            at = end + (end < kn);
+        }
+    CHECK(docs >= 30);
+    CHECK(cached == docs);
+    /* it grew past its first 4,096 sets (one essay) but stays within its 8 MiB cap */
+    CHECK(adal__norm_cache_sets(shared) > 4096);
+    CHECK(adal__norm_cache_sets(shared) <= 65536);
+    free(kt);
     adal_ctx_free(shared);
 }
