@@ -38,6 +38,7 @@ struct adal__norm {
     const UNormalizer2 *nfkc_cf; /* owned by ICU, never closed */
     uint16_t cls[ADAL_NORM_FAST];
     uint16_t out[ADAL_NORM_FAST];     /* 0 = removed (with NT_SIMPLE) */
+    uint8_t ev[ADAL_NORM_FAST];       /* norm.c count_evidence: EV_* bits of a code point */
     uint16_t *cls_bmp; /* classes of BMP code points from U+0500 as met (NT_KNOWN), or NULL */
     UTransliterator *kk2018, *kk2021; /* lazily opened */
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
