@@ -108,6 +108,7 @@ unsigned adal__norm_class(const struct adal__norm *n, uint32_t cp)
 }
 
 static unsigned evidence_bits(const struct adal__norm *nm, uint32_t c);
+static uint64_t ev_spread(unsigned v);
 
 static int norm_init(adal_ctx *ctx)
 {
@@ -135,8 +136,14 @@ static int norm_init(adal_ctx *ctx)
         }
         n->cls[cp] = (uint16_t)c;
     }
-    for (uint32_t cp = 0; cp < ADAL_NORM_FAST; cp++)
+    for (uint32_t cp = 0; cp < ADAL_NORM_FAST; cp++) {
         n->ev[cp] = (uint8_t)evidence_bits(n, cp);
+        n->evw[n->ev[cp]] = ev_spread(n->ev[cp]);
+        unsigned c = n->cls[cp], o = n->out[cp];
+        if ((c & (NT_SIMPLE | NT_INVIS | NT_ODDSP)) == NT_SIMPLE && o && o < ADAL_NORM_FAST &&
+            (n->cls[o] & NT_ALNUM))
+            n->cls[cp] = (uint16_t)(c | NT_PLAIN);
+    }
     n->cls_bmp = adal__calloc(0x10000, sizeof *n->cls_bmp); /* NULL: ICU every time */
     ctx->norm = n;
     return ADAL_OK;
@@ -238,21 +245,34 @@ static struct adal__key_cache *kc_new(void)
 }
 
 /* The word's hash (0: not cacheable: empty, too long, or a letter outside U+0400–U+04FF).
- * The stemmer is not in it, so a set can be prefetched before the word's stemmer is known. */
+ * The stemmer is not in it, so a set can be prefetched before the word's stemmer is known.
+ * Built a letter at a time (KC_STEP from KC_SEED, then kc_final with the length), so pass 1
+ * makes it as it adds each letter to its token. */
+#define KC_SEED UINT64_C(0x9E3779B97F4A7C15)
+#define KC_STEP(h, c) (((h) ^ (c)) * UINT64_C(0x100000001B3))
+
+static inline uint64_t kc_final(uint64_t h, size_t n)
+{
+    if (n == 0 || n >= KC_BYTES)
+        return 0;
+    h ^= (uint64_t)n * UINT64_C(0xD6E8FEB86659FD93);
+    h ^= h >> 29;
+    h *= UINT64_C(0xBF58476D1CE4E5B9);
+    h ^= h >> 32;
+    return h | 1;
+}
+
 static uint64_t kc_hash(const uint32_t *w, size_t n)
 {
     if (n == 0 || n >= KC_BYTES)
         return 0;
-    uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+    uint64_t h = KC_SEED;
     for (size_t i = 0; i < n; i++) {
         if ((w[i] >> 8) != 4)
             return 0;
-        h = (h ^ w[i]) * 0x100000001B3u;
+        h = KC_STEP(h, w[i]);
     }
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9u;
-    h ^= h >> 32;
-    return h | 1;
+    return kc_final(h, n);
 }
 
 static inline void kc_prefetch(const struct adal__key_cache *c, uint64_t h)
@@ -373,8 +393,27 @@ typedef struct ptok {
     uint16_t foreign; /* look-alikes folded (for the finding's count) */
     uint16_t kk, ru;  /* Kazakh-only and Russian-only letters (pass 1, then after folding) */
     bool only_i;      /* the only foreign letters were Latin i/ı (Kazakh habit) */
+    bool kbad;        /* a letter outside U+0400–U+04FF: not in the word cache */
+    bool fwbad;       /* a letter outside а..я after the base fold: no function word */
+    uint64_t kacc;    /* the word-cache hash of its letters so far (KC_STEP) */
+    uint64_t fwv;     /* its letters' 5-bit function-word codes, the last in the low bits */
     uint64_t kh;      /* pass 2: kc_hash of its letters after the look-alike fold, 0 none */
 } ptok;
+
+/* The function-word code of each letter from а (U+0430) on: fw_init. */
+static uint8_t fw_code[0x4F0 - 0x430];
+
+/* What pass 1 keeps of a letter besides the letter: the word-cache hash and the packed
+ * function-word codes (so pass 2 walks the letters again only of words it folded). */
+static inline void tok_sums_add(ptok *p, uint32_t c)
+{
+    p->kacc = KC_STEP(p->kacc, c);
+    p->kbad |= (c >> 8) != 4;
+    uint32_t f = c - 0x430;
+    unsigned code = f < sizeof fw_code ? fw_code[f] : 0xFF;
+    p->fwv = (p->fwv << 5) | (code & 31);
+    p->fwbad |= code == 0xFF;
+}
 
 enum { LANG_RU = 1, LANG_KK = 2 };
 
@@ -399,6 +438,16 @@ typedef struct run {
     uint32_t inv_start, inv_end, inv_n;
     uint32_t sp_start, sp_end, sp_n;
 } run;
+
+/* The same sums again over a token's letters as they are now (after a fold). */
+static void tok_sums(const run *r, ptok *p)
+{
+    p->kacc = KC_SEED;
+    p->kbad = p->fwbad = false;
+    p->fwv = 0;
+    for (uint32_t q = 0; q < p->nraw; q++)
+        tok_sums_add(p, RAW_CP(r->raw[p->raw + q]));
+}
 
 static int add_finding(run *r, adal_evasion kind, uint32_t start, uint32_t end, uint32_t count,
                        const adal_segment *seg)
@@ -453,6 +502,7 @@ static int tok_open(run *r, uint32_t start, uint32_t seg)
     ptok *p = &r->pt[r->npt++];
     memset(p, 0, sizeof *p);
     p->raw = (uint32_t)r->nraw;
+    p->kacc = KC_SEED;
     r->open = true;
     r->pending_invis = false;
     return ADAL_OK;
@@ -468,6 +518,7 @@ static inline int tok_add(run *r, uint32_t cp, unsigned cls)
         return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
     r->raw[r->nraw++] = cp;
     p->nraw++;
+    tok_sums_add(p, RAW_CP(cp));
     if (cls & NT_CYR) {
         p->cyr++;
         p->kk += !!(cls & NT_KK);
@@ -513,6 +564,36 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                 if ((rc =
                          tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o, ocl)))
                     return rc;
+                /* the rest of a run of such letters (most of every word), with the checks
+                 * above that cannot change inside it taken once: no invisible or odd-space
+                 * run is pending, the token is open; tok_add's, in the loop condition */
+                ptok *p = &r->pt[r->npt - 1];
+                i++;
+                while (i < e && p->nraw < ADAL_NORM_MAX_CP && r->nraw < r->raw_cap) {
+                    uint32_t c = s[i];
+                    if (c >= ADAL_NORM_FAST || !(n->cls[c] & NT_PLAIN) ||
+                        (i + 1 < e &&
+                         !(s[i + 1] < ADAL_NORM_FAST && (n->cls[s[i + 1]] & NT_BOUND))))
+                        break;
+                    uint32_t lo = n->out[c];
+                    unsigned lcl = n->cls[lo];
+                    r->raw[r->nraw++] = c != lo && (lcl & (NT_LAT | NT_GRK)) ? lo | RAW_UPPER : lo;
+                    p->nraw++;
+                    tok_sums_add(p, lo);
+                    if (lcl & NT_CYR) {
+                        p->cyr++;
+                        p->kk += !!(lcl & NT_KK);
+                        p->ru += !!(lcl & NT_RU);
+                    } else if (lcl & NT_LAT)
+                        p->lat++;
+                    else if (lcl & NT_GRK)
+                        p->grk++;
+                    else if (lcl & NT_DIGIT)
+                        p->dig++;
+                    i++;
+                }
+                t->end = i;
+                continue;
             } else if (ocl & NT_MARK) {
                 if (r->open)
                     r->doc->toks[r->doc->ntoks - 1].end = i + 1;
@@ -805,8 +886,6 @@ static void fw_build(const char *const *words, size_t n, int vote)
     }
 }
 
-static uint8_t fw_code[0x4F0 - 0x430];
-
 static void fw_init(void)
 {
     for (size_t i = 0; i < FW_SLOTS; i++)
@@ -820,19 +899,15 @@ static void fw_init(void)
 }
 
 /* +1 for a Russian function word, -1 for a Kazakh one, 0 otherwise. The base fold and the
- * packing in one step: fw_code[c - 0x430] is the 5-bit code of the folded letter, or 0xFF
- * when it is outside а..я (no function word). */
+ * packing were done letter by letter (tok_sums_add: fw_code[c - 0x430] is the 5-bit code of
+ * the folded letter, or 0xFF when it is outside а..я: no function word); the length goes
+ * in front as fw_pack puts it. */
 static int function_word(const run *r, const ptok *p)
 {
-    if (p->nraw == 0 || p->nraw > FW_MAX || p->lat || p->dig)
+    (void)r;
+    if (p->nraw == 0 || p->nraw > FW_MAX || p->lat || p->dig || p->fwbad)
         return 0;
-    uint64_t v = p->nraw;
-    for (uint32_t q = 0; q < p->nraw; q++) {
-        uint32_t c = RAW_CP(r->raw[p->raw + q]) - 0x430;
-        if (c >= sizeof fw_code || fw_code[c] == 0xFF)
-            return 0;
-        v = (v << 5) | fw_code[c];
-    }
+    uint64_t v = ((uint64_t)p->nraw << (5 * p->nraw)) | p->fwv;
     for (size_t at = fw_slot(v); fw_tab[at].v != FW_NONE; at = (at + 1) & (FW_SLOTS - 1))
         if (fw_tab[at].v == v)
             return fw_tab[at].vote;
@@ -898,6 +973,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
         if (!(p->lat || p->grk || digits))
             continue;
         p->foreign = fold_token(r, p, digits);
+        tok_sums(r, p); /* its letters changed */
         toks[i].flags |= ADAL_TOK_MIXED;
         if (!p->only_i)
             mixed++;
@@ -965,13 +1041,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
      * a slot is a memory access the cache cannot otherwise hide */
     for (size_t i = 0; i < nt; i++) {
         ptok *p = &r->pt[i];
-        p->kh = 0;
-        if (p->nraw < KC_BYTES) {
-            uint32_t w[KC_BYTES];
-            for (uint32_t q = 0; q < p->nraw; q++)
-                w[q] = RAW_CP(r->raw[p->raw + q]);
-            p->kh = kc_hash(w, p->nraw);
-        }
+        p->kh = p->kbad ? 0 : kc_final(p->kacc, p->nraw); /* = kc_hash of its letters */
         if (i < KC_AHEAD)
             kc_prefetch(r->n->keys, p->kh);
     }
@@ -1096,27 +1166,36 @@ static unsigned evidence_bits(const struct adal__norm *nm, uint32_t c)
 }
 
 /* One table lookup a UTF-16 unit and no branch on the letter (this walks the whole text
- * once before pass 1; a switch a character cost 3-4 % of make bench's adal time). */
+ * once before pass 1; a switch a character cost 3-4 % of make bench's adal time): the six
+ * counts ride in one 64-bit word, ten bits each, emptied every 1,023 units. */
+static uint64_t ev_spread(unsigned v)
+{
+    uint64_t w = 0;
+    for (int b = 0; b < 6; b++)
+        w |= (uint64_t)((v >> b) & 1) << (10 * b);
+    return w;
+}
+
 static void count_evidence(const struct adal__norm *nm, const uint16_t *s, size_t from, size_t to,
                            evidence *e)
 {
-    uint32_t cyr = 0, kk = 0, ru = 0, m18 = 0, m21 = 0, dotted = 0;
-    for (size_t i = from; i < to; i++) {
-        uint32_t c = s[i];
-        unsigned v = c < ADAL_NORM_FAST ? nm->ev[c] : 0;
-        cyr += v & 1;
-        kk += (v >> 1) & 1;
-        ru += (v >> 2) & 1;
-        m18 += (v >> 3) & 1;
-        m21 += (v >> 4) & 1;
-        dotted += (v >> 5) & 1;
+    uint32_t sum[6] = {0};
+    for (size_t i = from; i < to;) {
+        size_t end = to - i > 1023 ? i + 1023 : to;
+        uint64_t acc = 0;
+        for (; i < end; i++) {
+            uint32_t c = s[i];
+            acc += nm->evw[c < ADAL_NORM_FAST ? nm->ev[c] : 0];
+        }
+        for (int b = 0; b < 6; b++)
+            sum[b] += (uint32_t)(acc >> (10 * b)) & 1023;
     }
-    e->cyr += cyr;
-    e->kk += kk;
-    e->ru += ru;
-    e->m18 += m18;
-    e->m21 += m21;
-    e->dotted += dotted;
+    e->cyr += sum[0];
+    e->kk += sum[1];
+    e->ru += sum[2];
+    e->m18 += sum[3];
+    e->m21 += sum[4];
+    e->dotted += sum[5];
 }
 
 /* One pass over the text for the document-level evidence (language, Kazakh Latin alphabet

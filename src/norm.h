@@ -29,6 +29,8 @@ enum {
     NT_ODDSP = 1 << 9,  /* non-ASCII space as an input character */
     NT_BOUND = 1 << 10, /* has a normalisation boundary before it */
     NT_SIMPLE = 1 << 11, /* NFKC_CF of the lone code point is 0 or 1 unit, in `out` */
+    NT_PLAIN = 1 << 12,  /* NT_SIMPLE, visible, not a space, `out` a letter or digit below
+                            ADAL_NORM_FAST: pass 1's tight loop over a word's letters */
     NT_KNOWN = 1 << 15,  /* cls_bmp: the entry is filled */
 };
 
@@ -39,6 +41,7 @@ struct adal__norm {
     uint16_t cls[ADAL_NORM_FAST];
     uint16_t out[ADAL_NORM_FAST];     /* 0 = removed (with NT_SIMPLE) */
     uint8_t ev[ADAL_NORM_FAST];       /* norm.c count_evidence: EV_* bits of a code point */
+    uint64_t evw[64];                 /* and those bits spread ten bits apart */
     uint16_t *cls_bmp; /* classes of BMP code points from U+0500 as met (NT_KNOWN), or NULL */
     UTransliterator *kk2018, *kk2021; /* lazily opened */
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
