@@ -761,31 +761,46 @@ static void put_key_bytes(run *r, adal_token *t, const char *u8, size_t k, uint6
 
 /* The key of a word: stem (branch 1 Russian, 2 Kazakh, 0 none) and fold w in place, then
  * its UTF-8 and hash; through the word cache (h: kc_hash(w, wn) if known, else 0). */
-static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, uint64_t h, int *rc)
+static void make_key(run *r, adal_token *t, int branch, const uint32_t *win, size_t wn, uint64_t h,
+                     int *rc)
 {
     if (!branch)
         h = 0;
     else if (!h)
-        h = kc_hash(w, wn);
+        h = kc_hash(win, wn);
     char u8[4 * ADAL_NORM_MAX_CP];
     size_t k = 0;
     if (h && r->n->keys) {
-        const kc_slot *s = kc_find(r->n->keys, h, branch, w, wn);
+        const kc_slot *s = kc_find(r->n->keys, h, branch, win, wn);
         if (s) {
-            /* U+0400–U+04FF: two UTF-8 bytes, 0xD0–0xD3 then the low six bits */
+            /* U+0400–U+04FF: two UTF-8 bytes, 0xD0–0xD3 then the low six bits; written
+             * straight into the key buffer when it has room (put_key_bytes otherwise) */
+            adal__buf *kb = &r->doc->keys;
+            size_t need = 2 * (size_t)s->nout;
+            bool room = kb->data && kb->len + need + 1 <= kb->cap && need <= kb->max &&
+                        kb->len <= kb->max - need; /* as adal__buf_add checks */
+            char *o = room ? kb->data + kb->len : u8;
             for (size_t i = 0; i < s->nout; i++) {
                 uint32_t c = 0x400u | s->b[s->nin + i];
-                u8[k++] = (char)(0xC0 | (c >> 6));
-                u8[k++] = (char)(0x80 | (c & 0x3F));
+                o[k++] = (char)(0xC0 | (c >> 6));
+                o[k++] = (char)(0x80 | (c & 0x3F));
             }
-            put_key_bytes(r, t, u8, k, XXH3_64bits_withSeed(u8, k, NORM_SEED), rc);
+            uint64_t hash = XXH3_64bits_withSeed(o, k, NORM_SEED);
+            if (!room) {
+                put_key_bytes(r, t, u8, k, hash, rc);
+                return;
+            }
+            t->key = (uint32_t)kb->len;
+            t->keylen = (uint16_t)k;
+            t->hash = hash;
+            kb->len += k;
+            kb->data[kb->len] = '\0';
             return;
         }
     }
-    uint32_t in[ADAL_NORM_MAX_CP];
+    uint32_t w[ADAL_NORM_MAX_CP];
     size_t inn = wn;
-    if (h)
-        memcpy(in, w, wn * sizeof *w);
+    memcpy(w, win, wn * sizeof *w);
     if (branch == 1) {
         if ((*rc = adal__stem_ru(r->ctx, w, &wn, ADAL_NORM_MAX_CP)))
             return;
@@ -800,7 +815,7 @@ static void make_key(run *r, adal_token *t, int branch, uint32_t *w, size_t wn, 
         k += adal__utf8_put(u8 + k, w[i]);
     uint64_t hash = XXH3_64bits_withSeed(u8, k, NORM_SEED);
     if (h)
-        kc_put(r->n, h, branch, in, inn, w, wn);
+        kc_put(r->n, h, branch, win, inn, w, wn);
     put_key_bytes(r, t, u8, k, hash, rc);
 }
 
@@ -1070,8 +1085,11 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
             p->cyr = p->lat;
             latin_only = false;
         }
-        for (size_t q = 0; q < wn; q++)
-            w[q] = RAW_CP(r->raw[p->raw + q]);
+        /* a cacheable word (h set) has only U+0400–U+04FF letters, unflagged, as pass 1 or
+         * the look-alike fold left them: make_key reads them where they are */
+        if (!h)
+            for (size_t q = 0; q < wn; q++)
+                w[q] = RAW_CP(r->raw[p->raw + q]);
         if ((t->flags & ADAL_TOK_MIXED) && !p->only_i)
             rc = add_finding(r, ADAL_EV_HOMOGLYPH, t->start, t->end,
                              p->foreign ? p->foreign : (uint32_t)(p->lat + p->grk), seg);
@@ -1099,7 +1117,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
             branch = wlang == LANG_RU ? 1 : 2;
         if (counted)
             t->flags |= ADAL_TOK_COUNTED;
-        make_key(r, t, branch, w, wn, h, &rc);
+        make_key(r, t, branch, h ? r->raw + p->raw : w, wn, h, &rc);
     }
     return rc;
 }
