@@ -234,18 +234,20 @@ static bool plain_utf8(const char *s, size_t n)
                 continue;
             }
         }
+        /* one code point of one or two bytes, without a branch on which (the text
+         * alternates between ASCII spaces and two-byte letters every word) */
         unsigned c = u[i];
-        if (c < 0x80) {
-            if (c == 0 || c == '\r')
-                return false;
-            i++;
+        unsigned next = i + 1 < n ? u[i + 1] : 0;
+        bool ascii = c < 0x80 && c != 0 && c != '\r';
+        bool two = c - 0xC2u < 0x1Eu && (next & 0xC0) == 0x80;
+        if (ascii | two) {
+            i += 1 + (size_t)two;
             continue;
         }
-        if (c >= 0xC2 && c <= 0xDF && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
-            i += 2;
-            continue;
-        }
-        size_t k = i; /* as adal__utf8_valid: only a literal U+FFFD may decode to it */
+        if (c < 0x80)
+            return false; /* NUL or CR: the careful path */
+        /* as adal__utf8_valid: only a literal U+FFFD may decode to it */
+        size_t k = i;
         uint32_t cp = adal__utf8_next(s, n, &i);
         if (cp == 0xFFFD && !(i - k == 3 && u[k] == 0xEF))
             return false;
@@ -383,11 +385,13 @@ int adal__b_finish(adal__builder *b, adal_doc **out)
     while (i < n) {
         size_t start = i;
         uint32_t cp = u[i];
-        if (cp < 0x80) {
-            i++;
-        } else if (cp >= 0xC2 && cp <= 0xDF && i + 1 < n) {
-            cp = ((cp & 0x1F) << 6) | (u[i + 1] & 0x3F);
-            i += 2;
+        unsigned next = u[i + 1]; /* b->text is NUL-terminated: u[n] is readable */
+        if (cp < 0x80 || (cp >= 0xC2 && cp <= 0xDF && i + 1 < n)) {
+            /* one or two bytes, without a branch on which: the text alternates between
+             * ASCII spaces and two-byte letters every word */
+            bool two = cp >= 0x80;
+            cp = two ? ((cp & 0x1F) << 6) | (next & 0x3F) : cp;
+            i += 1 + (size_t)two;
         } else {
             cp = adal__utf8_next(s, n, &i);
         }
