@@ -569,7 +569,15 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                  * run is pending, the token is open; tok_add's, in the loop condition */
                 ptok *p = &r->pt[r->npt - 1];
                 i++;
-                while (i < e && p->nraw < ADAL_NORM_MAX_CP && r->nraw < r->raw_cap) {
+                /* the token's sums in locals: r->raw may alias them for the compiler */
+                uint32_t *raw = r->raw;
+                size_t rn = r->nraw, cap = r->raw_cap;
+                uint32_t nr = p->nraw;
+                uint64_t kacc = p->kacc, fwv = p->fwv;
+                bool kbad = p->kbad, fwbad = p->fwbad;
+                unsigned cyr = p->cyr, kk = p->kk, ru = p->ru, lat = p->lat, grk = p->grk,
+                         dig = p->dig;
+                while (i < e && nr < ADAL_NORM_MAX_CP && rn < cap) {
                     uint32_t c = s[i];
                     if (c >= ADAL_NORM_FAST || !(n->cls[c] & NT_PLAIN) ||
                         (i + 1 < e &&
@@ -577,21 +585,39 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                         break;
                     uint32_t lo = n->out[c];
                     unsigned lcl = n->cls[lo];
-                    r->raw[r->nraw++] = c != lo && (lcl & (NT_LAT | NT_GRK)) ? lo | RAW_UPPER : lo;
-                    p->nraw++;
-                    tok_sums_add(p, lo);
+                    raw[rn++] = c != lo && (lcl & (NT_LAT | NT_GRK)) ? lo | RAW_UPPER : lo;
+                    nr++;
+                    /* tok_sums_add */
+                    kacc = KC_STEP(kacc, lo);
+                    kbad |= (lo >> 8) != 4;
+                    uint32_t f = lo - 0x430;
+                    unsigned code = f < sizeof fw_code ? fw_code[f] : 0xFF;
+                    fwv = (fwv << 5) | (code & 31);
+                    fwbad |= code == 0xFF;
                     if (lcl & NT_CYR) {
-                        p->cyr++;
-                        p->kk += !!(lcl & NT_KK);
-                        p->ru += !!(lcl & NT_RU);
+                        cyr++;
+                        kk += !!(lcl & NT_KK);
+                        ru += !!(lcl & NT_RU);
                     } else if (lcl & NT_LAT)
-                        p->lat++;
+                        lat++;
                     else if (lcl & NT_GRK)
-                        p->grk++;
+                        grk++;
                     else if (lcl & NT_DIGIT)
-                        p->dig++;
+                        dig++;
                     i++;
                 }
+                r->nraw = rn;
+                p->nraw = nr;
+                p->kacc = kacc;
+                p->fwv = fwv;
+                p->kbad = kbad;
+                p->fwbad = fwbad;
+                p->cyr = (uint16_t)cyr;
+                p->kk = (uint16_t)kk;
+                p->ru = (uint16_t)ru;
+                p->lat = (uint16_t)lat;
+                p->grk = (uint16_t)grk;
+                p->dig = (uint16_t)dig;
                 t->end = i;
                 continue;
             } else if (ocl & NT_MARK) {
