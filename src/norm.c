@@ -100,10 +100,24 @@ unsigned adal__norm_class(const struct adal__norm *n, uint32_t cp)
         return n->cls[cp];
     if (cp > 0xFFFF || !n->cls_bmp)
         return classify(n->nfkc_cf, cp);
-    /* other scripts (CJK, Arabic, Devanagari... in real files) ask ICU once a code point */
+    /* other scripts (CJK, Arabic, Devanagari... in real files) and punctuation (’ “ ” – …)
+     * ask ICU once a code point, for its class and, as below U+0500, what NFKC_CF makes of
+     * it alone when that is at most one unit (NT_SIMPLE, in out_bmp): pass 1 then skips
+     * ICU for it, which was a third of the normalisation of the real Word files */
     uint16_t c = n->cls_bmp[cp];
-    if (!(c & NT_KNOWN))
-        n->cls_bmp[cp] = c = (uint16_t)(classify(n->nfkc_cf, cp) | NT_KNOWN);
+    if (!(c & NT_KNOWN)) {
+        c = (uint16_t)(classify(n->nfkc_cf, cp) | NT_KNOWN);
+        if (!U16_IS_SURROGATE(cp)) {
+            UChar in[1] = {(UChar)cp}, out[8];
+            UErrorCode st = U_ZERO_ERROR;
+            int32_t k = unorm2_normalize(n->nfkc_cf, in, 1, out, 8, &st);
+            if (U_SUCCESS(st) && k <= 1 && !(k == 1 && U16_IS_SURROGATE(out[0]))) {
+                c |= NT_SIMPLE;
+                n->out_bmp[cp] = k ? out[0] : 0;
+            }
+        }
+        n->cls_bmp[cp] = c;
+    }
     return c & (unsigned)~NT_KNOWN;
 }
 
@@ -144,7 +158,13 @@ static int norm_init(adal_ctx *ctx)
             (n->cls[o] & NT_ALNUM))
             n->cls[cp] = (uint16_t)(c | NT_PLAIN);
     }
-    n->cls_bmp = adal__calloc(0x10000, sizeof *n->cls_bmp); /* NULL: ICU every time */
+    /* NULL: ICU every time */
+    n->cls_bmp = adal__calloc(0x10000, sizeof *n->cls_bmp);
+    n->out_bmp = n->cls_bmp ? adal__calloc(0x10000, sizeof *n->out_bmp) : NULL;
+    if (!n->out_bmp) {
+        adal__free(n->cls_bmp);
+        n->cls_bmp = NULL;
+    }
     ctx->norm = n;
     return ADAL_OK;
 }
@@ -163,6 +183,7 @@ void adal__norm_free(struct adal__norm *n)
         sb_stemmer_delete(n->ru);
     kc_free(n->keys);
     adal__free(n->cls_bmp);
+    adal__free(n->out_bmp);
     adal__free(n);
 }
 
@@ -673,8 +694,8 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
         int32_t olen;
         UChar one;
         bool single = k == j;
-        if (single && c < ADAL_NORM_FAST && (cl & NT_SIMPLE)) {
-            one = n->out[c];
+        if (single && (cl & NT_SIMPLE)) { /* below U+0500, or a BMP one met before */
+            one = c < ADAL_NORM_FAST ? n->out[c] : n->out_bmp[c];
             o = &one;
             olen = one ? 1 : 0;
         } else {

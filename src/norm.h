@@ -43,6 +43,7 @@ struct adal__norm {
     uint8_t ev[ADAL_NORM_FAST];       /* norm.c count_evidence: EV_* bits of a code point */
     uint64_t evw[64];                 /* and those bits spread ten bits apart */
     uint16_t *cls_bmp; /* classes of BMP code points from U+0500 as met (NT_KNOWN), or NULL */
+    uint16_t *out_bmp; /* with it: NFKC_CF of such a code point alone when NT_SIMPLE */
     UTransliterator *kk2018, *kk2021; /* lazily opened */
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
     struct adal__key_cache *keys;     /* word → key (norm.c), lazily allocated; it also

@@ -801,3 +801,29 @@ TEST(norm_word_cache_grows_same_keys)
     free(kt);
     adal_ctx_free(shared);
 }
+
+/* Code points from U+0500 on are classified once a context, and what NFKC_Casefold makes of
+ * one alone is kept when it is at most one unit (’ “ ” – ＡＢＣ), so pass 1 asks ICU only the
+ * first time: the same keys on the first and the second sight, as on a fresh context, and
+ * fullwidth letters, a ligature (two units: still ICU) and an ellipsis fold as NFKC says. */
+TEST(norm_bmp_simple_cache)
+{
+    static const char *text = "“Don’t” – ＡＢＣ ﬁnal… Ｑазақ ２０２６ жыл — «ｂｉｒ» 漢字 عربي";
+    static const char *plain = "\"Don't\" - ABC final... Qазақ 2026 жыл - «bir» 漢字 عربي";
+    adal_ctx *fresh = NULL, *shared = NULL;
+    adal_ctx_new(&fresh);
+    adal_ctx_new(&shared);
+    char *want = keys_of(fresh, plain, NULL);
+    CHECK(strstr(want, "abc") != NULL && strstr(want, "final") != NULL);
+    for (int pass = 0; pass < 2; pass++) {
+        char *got = keys_of(shared, text, NULL);
+        CHECK_EQ_STR(got, want);
+        free(got);
+    }
+    char *again = keys_of(fresh, text, NULL);
+    CHECK_EQ_STR(again, want);
+    free(again);
+    free(want);
+    adal_ctx_free(fresh);
+    adal_ctx_free(shared);
+}
