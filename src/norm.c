@@ -204,7 +204,8 @@ void adal__norm_free(struct adal__norm *n)
  * since it last grew (a batch: make bench's 300 essays hold ~85,000 distinct words).
  * Measured on make bench: the earlier direct-mapped 32,768 × 64-byte slots (2 MiB) answered
  * 2/3 of the words of a pass; 2-way 4 MiB left 60,000 misses a pass (cyclic passes thrash
- * an overfull set), 4-way 8 MiB 7,500 (and 89,000 in the first pass, ~all first sightings). */
+ * an overfull set); this one ~13,000 (a quarter of them words that with their key do not fit
+ * a slot), and 89,000 in the first pass, nearly all first sightings. */
 #define KC_SETS_MIN 4096
 #define KC_SETS_MAX 65536
 #define KC_WAYS 4
