@@ -9,6 +9,12 @@
  *
  *   ingest_bench [-r RUNS] [-k] [-A] FILE.docx...
  *     -k: only files both sides read; -A: time only adal (for `perf record`)
+ *   ingest_bench -V FILE...
+ *     no timing: a digest of everything adal makes of each file (text, segments, findings,
+ *     tokens with offsets, flags, keys and hashes), on a fresh context per file and on one
+ *     context over all files in order, again (its caches warm) and in reverse order; prints
+ *     each file's digest and exits 1 if the four ever differ (the caches must never change
+ *     a result). Two builds' outputs diff to prove a change keeps every output.
  * Times are CPU time; the sides alternate within each pass (floor, floor2, adal, then
  * adal, floor2, floor...), so a load change on a shared machine touches all of them.
  */
@@ -20,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <xxhash.h>
 #include <zip.h>
 
 typedef struct {
@@ -149,10 +156,94 @@ static size_t floor_one(const file *f, int mode)
     return got;
 }
 
+/* ---- -V: what adal makes of a file, as one digest ---- */
+static void dg_add(XXH3_state_t *st, const void *p, size_t n)
+{
+    XXH3_64bits_update(st, p, n);
+}
+
+static uint64_t digest_one(adal_ctx *ctx, const file *f)
+{
+    XXH3_state_t *st = XXH3_createState();
+    XXH3_64bits_reset(st);
+    adal_doc *doc = NULL;
+    int rc = adal_doc_from_memory(&doc, ctx, f->data, f->len, f->path, NULL);
+    if (rc == ADAL_OK)
+        rc = adal_doc_normalize(doc, ctx);
+    dg_add(st, &rc, sizeof rc);
+    if (rc != ADAL_OK)
+        dg_add(st, adal_errmsg(ctx), strlen(adal_errmsg(ctx)));
+    if (doc) {
+        size_t n;
+        const char *text = adal_doc_text(doc, &n);
+        dg_add(st, text, n);
+        for (size_t i = 0; i < adal_doc_nsegments(doc); i++) {
+            const adal_segment *sg = adal_doc_segment(doc, i);
+            uint32_t v[4] = {sg->start, sg->len, (uint32_t)sg->part, sg->para};
+            dg_add(st, v, sizeof v);
+        }
+        for (size_t i = 0; i < adal_doc_nfindings(doc); i++) {
+            const adal_finding *fd = adal_doc_finding(doc, i);
+            uint32_t v[6] = {(uint32_t)fd->kind, fd->start, fd->len,
+                             (uint32_t)fd->part, fd->para,  fd->count};
+            dg_add(st, v, sizeof v);
+            dg_add(st, fd->text, strlen(fd->text) + 1);
+        }
+        const adal_token *t = adal_doc_tokens(doc);
+        for (size_t i = 0; i < adal_doc_ntokens(doc); i++) {
+            size_t kl;
+            const char *k = adal_doc_token_key(doc, i, &kl);
+            uint32_t v[4] = {t[i].start, t[i].end, t[i].seg, t[i].flags};
+            dg_add(st, v, sizeof v);
+            dg_add(st, &t[i].hash, sizeof t[i].hash);
+            dg_add(st, k, kl);
+            dg_add(st, "", 1);
+        }
+    }
+    adal_doc_free(doc);
+    uint64_t h = XXH3_64bits_digest(st);
+    XXH3_freeState(st);
+    return h;
+}
+
+static int verify(file *files, int nf)
+{
+    uint64_t *d = calloc((size_t)nf * 4, sizeof *d);
+    adal_ctx *shared = NULL;
+    if (!d || adal_ctx_new(&shared) != ADAL_OK)
+        return 2;
+    for (int i = 0; i < nf; i++) {
+        adal_ctx *fresh = NULL;
+        if (adal_ctx_new(&fresh) != ADAL_OK)
+            return 2;
+        d[i * 4] = digest_one(fresh, &files[i]);
+        adal_ctx_free(fresh);
+    }
+    for (int i = 0; i < nf; i++)
+        d[i * 4 + 1] = digest_one(shared, &files[i]);
+    for (int i = 0; i < nf; i++)
+        d[i * 4 + 2] = digest_one(shared, &files[i]);
+    for (int i = nf; i-- > 0;)
+        d[i * 4 + 3] = digest_one(shared, &files[i]);
+    adal_ctx_free(shared);
+    int bad = 0;
+    for (int i = 0; i < nf; i++) {
+        const uint64_t *v = &d[i * 4];
+        bool same = v[1] == v[0] && v[2] == v[0] && v[3] == v[0];
+        printf("%016llx %s%s\n", (unsigned long long)v[0], files[i].path,
+               same ? "" : "  DIFFERS on a shared context");
+        bad += !same;
+    }
+    free(d);
+    fprintf(stderr, "ingest_bench -V: %d files, %d differ between fresh and shared contexts\n", nf,
+            bad);
+    return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     int runs = 5, nf = 0, skipped = 0;
-    bool keep_ok = false, adal_only = false;
+    bool keep_ok = false, adal_only = false, check = false;
     file *files = calloc((size_t)argc, sizeof *files);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-r") == 0 && i + 1 < argc) {
@@ -165,6 +256,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(argv[i], "-A") == 0) {
             adal_only = true;
+            continue;
+        }
+        if (strcmp(argv[i], "-V") == 0) {
+            check = true;
             continue;
         }
         FILE *fp = fopen(argv[i], "rb");
@@ -180,6 +275,13 @@ int main(int argc, char **argv)
         files[nf].len = fread(files[nf].data, 1, (size_t)n, fp);
         fclose(fp);
         nf++;
+    }
+    if (check && nf > 0) {
+        int vrc = verify(files, nf);
+        for (int i = 0; i < nf; i++)
+            free(files[i].data);
+        free(files);
+        return vrc;
     }
     if (keep_ok) {
         /* -k: a real collection (fuzzed, encrypted, image-only files...): measure only the
@@ -211,8 +313,11 @@ int main(int argc, char **argv)
     }
     if (nf == 0 || runs < 1) {
         fprintf(stderr, "usage: ingest_bench [-r RUNS] [-k] [-A] FILE.docx...\n"
+                        "       ingest_bench -V FILE...\n"
                         "  -k  measure only the files that both the floor and adal read\n"
-                        "  -A  time only adal (for perf record)\n");
+                        "  -A  time only adal (for perf record)\n"
+                        "  -V  print a digest of all adal makes of each file; exit 1 if a\n"
+                        "      shared context ever gives another result than a fresh one\n");
         return 2;
     }
     xmlInitParser();

@@ -205,6 +205,56 @@ int adal__b_begin_para(adal__builder *b, adal_part part)
     return ADAL_OK;
 }
 
+/* Is s[0..n) valid UTF-8 without NUL or CR (so it can be appended as it is)? One pass,
+ * eight bytes at a time over ASCII and over four two-byte letters (Cyrillic, Latin-1): the
+ * ingest stage hands over all the text of a document through here. */
+static bool plain_utf8(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    while (i < n) {
+        if (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if (!(w & highs)) {
+                uint64_t cr = w ^ (ones * '\r');
+                if (((w - ones) & ~w & highs) || ((cr - ones) & ~cr & highs))
+                    return false; /* a NUL or a CR: the careful path */
+                i += 8;
+                continue;
+            }
+            /* four two-byte letters: a lead byte C2..DF, then a continuation byte */
+            if ((u[i] & 0xE0) == 0xC0 && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xE0) == 0xC0 &&
+                (u[i + 3] & 0xC0) == 0x80 && (u[i + 4] & 0xE0) == 0xC0 &&
+                (u[i + 5] & 0xC0) == 0x80 && (u[i + 6] & 0xE0) == 0xC0 &&
+                (u[i + 7] & 0xC0) == 0x80 && u[i] >= 0xC2 && u[i + 2] >= 0xC2 && u[i + 4] >= 0xC2 &&
+                u[i + 6] >= 0xC2) {
+                i += 8;
+                continue;
+            }
+        }
+        /* one code point of one or two bytes, without a branch on which (the text
+         * alternates between ASCII spaces and two-byte letters every word) */
+        unsigned c = u[i];
+        unsigned next = i + 1 < n ? u[i + 1] : 0;
+        bool ascii = c < 0x80 && c != 0 && c != '\r';
+        bool two = c - 0xC2u < 0x1Eu && (next & 0xC0) == 0x80;
+        if (ascii | two) {
+            i += 1 + (size_t)two;
+            continue;
+        }
+        if (c < 0x80)
+            return false; /* NUL or CR: the careful path */
+        /* as adal__utf8_valid: only a literal U+FFFD may decode to it */
+        size_t k = i;
+        uint32_t cp = adal__utf8_next(s, n, &i);
+        if (cp == 0xFFFD && !(i - k == 3 && u[k] == 0xEF))
+            return false;
+    }
+    return true;
+}
+
 /* Append UTF-8, replacing invalid sequences and NUL with U+FFFD / nothing, and turning
  * CR, CRLF and other line separators into '\n' kept inside the paragraph. */
 int adal__b_text(adal__builder *b, const char *s, size_t n)
@@ -214,7 +264,7 @@ int adal__b_text(adal__builder *b, const char *s, size_t n)
         if (rc)
             return rc;
     }
-    if (adal__utf8_valid(s, n) && !memchr(s, '\0', n) && !memchr(s, '\r', n)) {
+    if (plain_utf8(s, n)) {
         int rc = adal__buf_add(&b->text, s, n);
         return rc ? text_err(b, rc) : ADAL_OK;
     }
@@ -286,6 +336,26 @@ int adal__b_invisible(adal__builder *b, adal_evasion kind, const char *hidden, s
     return ADAL_OK;
 }
 
+/* The UTF-16 offset of byte offset `byte` (0..n): the first unit of the code point that
+ * holds that byte (off8[0..k] never decreases; off8[k] = n). */
+static uint32_t unit_of(const uint32_t *off8, size_t k, uint32_t byte)
+{
+    size_t lo = 0, hi = k;
+    while (lo < hi) { /* the first unit whose byte offset is not below `byte` */
+        size_t mid = lo + (hi - lo) / 2;
+        if (off8[mid] < byte)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (off8[lo] > byte && lo > 0) { /* inside a code point: back to its first unit */
+        lo--;
+        while (lo > 0 && off8[lo - 1] == off8[lo])
+            lo--;
+    }
+    return (uint32_t)lo;
+}
+
 int adal__b_finish(adal__builder *b, adal_doc **out)
 {
     *out = NULL;
@@ -296,42 +366,42 @@ int adal__b_finish(adal__builder *b, adal_doc **out)
     size_t n = b->text.len;
     const char *s = b->text.data ? b->text.data : "";
 
-    /* UTF-16 conversion with a map from each UTF-16 unit back to its byte offset, and a map
-     * from byte offsets to UTF-16 offsets for the segments and findings. */
+    /* UTF-16 conversion with a map from each UTF-16 unit back to its byte offset (off8);
+     * segments and findings are mapped from byte offsets to UTF-16 ones afterwards by a
+     * search in off8, which only grows (no byte → unit map of 4 bytes a byte). */
     uint16_t *t16 = adal__malloc((n + 1) * sizeof *t16);
     uint32_t *off8 = adal__malloc((n + 1) * sizeof *off8);
-    uint32_t *to16 = adal__malloc((n + 1) * sizeof *to16);
-    bool alnum = false;
-    if (!t16 || !off8 || !to16) {
+    if (!t16 || !off8) {
         adal__free(t16);
         adal__free(off8);
-        adal__free(to16);
         return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
     }
     /* b->text is valid UTF-8 (adal__b_text validated or repaired every byte), so the common
-     * sequences decode without checks; to16 is needed only where a code point starts, since
-     * segments and findings start and end there. */
+     * sequences decode without checks. Until a letter or digit is met, each code point is
+     * also checked for being one (a document of only spaces and symbols has no text). */
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, k = 0;
+    bool alnum = false;
     while (i < n) {
         size_t start = i;
         uint32_t cp = u[i];
-        if (cp < 0x80) {
-            i++;
-        } else if (cp >= 0xC2 && cp <= 0xDF && i + 1 < n) {
-            cp = ((cp & 0x1F) << 6) | (u[i + 1] & 0x3F);
-            i += 2;
+        unsigned next = u[i + 1]; /* b->text is NUL-terminated: u[n] is readable */
+        if (cp < 0x80 || (cp >= 0xC2 && cp <= 0xDF && i + 1 < n)) {
+            /* one or two bytes, without a branch on which: the text alternates between
+             * ASCII spaces and two-byte letters every word */
+            bool two = cp >= 0x80;
+            cp = two ? ((cp & 0x1F) << 6) | (next & 0x3F) : cp;
+            i += 1 + (size_t)two;
         } else {
             cp = adal__utf8_next(s, n, &i);
-            for (size_t j = start + 1; j < i; j++)
-                to16[j] = (uint32_t)k; /* never read; keeps the map defined */
         }
-        to16[start] = (uint32_t)k;
-        if (cp < 0x80) {
-            alnum |= (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
-        } else if (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD && cp != 0xFEFF &&
-                   !(cp >= 0x2000 && cp <= 0x2BFF))
-            alnum = true;
+        if (!alnum) {
+            if (cp < 0x80)
+                alnum = (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+            else
+                alnum = cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD && cp != 0xFEFF &&
+                        !(cp >= 0x2000 && cp <= 0x2BFF);
+        }
         if (cp >= 0x10000) {
             cp -= 0x10000;
             off8[k] = (uint32_t)start;
@@ -343,20 +413,20 @@ int adal__b_finish(adal__builder *b, adal_doc **out)
             t16[k++] = (uint16_t)cp;
         }
     }
-    to16[n] = (uint32_t)k;
     off8[k] = (uint32_t)n;
     t16[k] = 0;
     for (size_t j = 0; j < d->nsegs; j++) {
         uint32_t st = d->segs[j].start, en = st + d->segs[j].len;
-        d->segs[j].start = to16[st];
-        d->segs[j].len = to16[en] - to16[st];
+        uint32_t st16 = unit_of(off8, k, st);
+        d->segs[j].start = st16;
+        d->segs[j].len = unit_of(off8, k, en) - st16;
     }
     for (size_t j = 0; j < d->nfinds; j++) {
         uint32_t st = d->finds[j].start, en = st + d->finds[j].len;
-        d->finds[j].start = to16[st];
-        d->finds[j].len = to16[en] - to16[st];
+        uint32_t st16 = unit_of(off8, k, st);
+        d->finds[j].start = st16;
+        d->finds[j].len = unit_of(off8, k, en) - st16;
     }
-    adal__free(to16);
     d->text16 = t16;
     d->text16_len = k;
     d->off8 = off8;

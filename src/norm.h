@@ -29,6 +29,8 @@ enum {
     NT_ODDSP = 1 << 9,  /* non-ASCII space as an input character */
     NT_BOUND = 1 << 10, /* has a normalisation boundary before it */
     NT_SIMPLE = 1 << 11, /* NFKC_CF of the lone code point is 0 or 1 unit, in `out` */
+    NT_PLAIN = 1 << 12,  /* NT_SIMPLE, visible, not a space, `out` a letter or digit below
+                            ADAL_NORM_FAST: pass 1's tight loop over a word's letters */
     NT_KNOWN = 1 << 15,  /* cls_bmp: the entry is filled */
 };
 
@@ -38,12 +40,18 @@ struct adal__norm {
     const UNormalizer2 *nfkc_cf; /* owned by ICU, never closed */
     uint16_t cls[ADAL_NORM_FAST];
     uint16_t out[ADAL_NORM_FAST];     /* 0 = removed (with NT_SIMPLE) */
+    uint8_t ev[ADAL_NORM_FAST];       /* norm.c count_evidence: EV_* bits of a code point */
+    uint64_t evw[64];                 /* and those bits spread ten bits apart */
     uint16_t *cls_bmp; /* classes of BMP code points from U+0500 as met (NT_KNOWN), or NULL */
+    uint16_t *out_bmp; /* with it: NFKC_CF of such a code point alone when NT_SIMPLE */
     UTransliterator *kk2018, *kk2021; /* lazily opened */
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
     struct adal__key_cache *keys;     /* word → key (norm.c), lazily allocated; it also
                                          spares Snowball the frequent words */
 };
+
+/* Sets in the context's word → key cache (0: none yet); for tests. */
+size_t adal__norm_cache_sets(const adal_ctx *ctx);
 
 /* Classification of any code point (table below U+0500, ICU above). */
 unsigned adal__norm_class(const struct adal__norm *n, uint32_t cp);

@@ -68,3 +68,81 @@ TEST(doc_alloc_failures_are_clean)
         adal_ctx_free(ctx);
     }
 }
+
+/* adal__b_text appends a chunk as it is only when a one-pass check (eight bytes at a time
+ * over ASCII and over two-byte letters) finds it valid UTF-8 without NUL or CR; anything
+ * else is repaired code point by code point. Chunks with the flaw at every place the fast
+ * check could miss it — a CR or NUL inside an eight-byte ASCII block, an overlong C0/C1
+ * lead, a stray continuation byte or a truncated letter among four two-byte letters, a
+ * lead byte before ASCII — come out exactly as the careful path makes them. */
+static char *repaired(const char *s, size_t n)
+{
+    char *out = malloc(n * 3 + 1);
+    size_t i = 0, k = 0;
+    while (i < n) {
+        uint32_t cp = adal__utf8_next(s, n, &i);
+        if (cp == 0)
+            continue;
+        if (cp == '\r') {
+            if (i < n && s[i] == '\n')
+                continue;
+            cp = '\n';
+        }
+        k += adal__utf8_put(out + k, cp);
+    }
+    out[k] = '\0';
+    return out;
+}
+
+TEST(doc_builder_text_fast_check)
+{
+    static const struct {
+        const char *s;
+        size_t n;
+    } chunks[] = {
+#define C(lit) {lit, sizeof lit - 1}
+        C("abcdefgh\rijklmnop"),
+        C("abcdefghijk\0mnopqrst"),
+        C("abcdefgh\r\nijklmnop"),
+        C("\xD0\xB0\xD0\xB1\xC0\x80\xD0\xB3\xD0\xB4\xD0\xB5"),
+        C("\xD0\xB0\xD0\xB1\xC1\xBF\xD0\xB3\xD0\xB4"),
+        C("\xD0\xB0\xD0\xB1\xD0\xB2\xD0\xB3\x80\xD0\xB4"),
+        C("\xD0\xB0\xD0\xB1\xD0\xB2\xD0\xB3\xD0"),
+        C("\xD0\xB0\xD0\xB1\xD0\xB2\xD0"
+          "A\xD0\xB3"),
+        C("\xD0\xB0\xD0\xB1\xD0\xB2\xB3\xD0\xB3\xD0\xB4"),
+        C("\xEF\xBF\xBD\xD0\xB0\xD0\xB1\xD0\xB2\xD0\xB3\xD0\xB4"),
+        C("\xED\xA0\x80\xD0\xB0\xD0\xB1\xD0\xB2\xD0\xB3"),
+        C("a\xD0\xB0"
+          "b\xD0\xB1"
+          "c\xD0\xB2"
+          "d\xD0\xB3"
+          "e\xF0\x9F\x98\x80"
+          "f"),
+        C("\xD2\x9B\xD3\x99\xD0\xB7\xD0\xB0\xD2\x9B \xD1\x82\xD1\x96\xD0\xBB\xD1\x96"),
+        C("plain ascii text long enough"),
+#undef C
+    };
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        adal_ctx *ctx = NULL;
+        adal_ctx_new(&ctx);
+        adal__builder b;
+        CHECK_EQ_INT(adal__builder_init(&b, ctx, "t", ADAL_FMT_DOCX), ADAL_OK);
+        CHECK_EQ_INT(adal__b_begin_para(&b, ADAL_PART_BODY), ADAL_OK);
+        CHECK_EQ_INT(adal__b_text(&b, "x ", 2), ADAL_OK); /* something countable */
+        CHECK_EQ_INT(adal__b_text(&b, chunks[c].s, chunks[c].n), ADAL_OK);
+        adal_doc *doc = NULL;
+        CHECK_EQ_INT(adal__b_finish(&b, &doc), ADAL_OK);
+        adal__builder_free(&b);
+        char *want = repaired(chunks[c].s, chunks[c].n);
+        if (doc) {
+            const char *text = adal_doc_text(doc, NULL);
+            CHECK(strncmp(text, "x ", 2) == 0);
+            size_t wl = strlen(want);
+            CHECK(strncmp(text + 2, want, wl) == 0 && strcmp(text + 2 + wl, "\n") == 0);
+        }
+        free(want);
+        adal_doc_free(doc);
+        adal_ctx_free(ctx);
+    }
+}

@@ -669,3 +669,52 @@ TEST(docx_style_cache_shared_styles_own_runs)
     }
     adal_ctx_free(ctx);
 }
+
+/* The relationship parts are cached per context like styles.xml (the package's and the main
+ * part's, by content key and source part): files with the same package relationships but
+ * another main part or other notes, headers and comments, files with other relationships,
+ * and files that fail, in both orders on one context, each read exactly as on a fresh
+ * context. other_main.docx names text/main.xml (its styles at a relative target), dir_main
+ * and no_main have broken packages. */
+TEST(docx_rels_cache_never_changes_results)
+{
+    static const char *files[] = {
+        "tests/data/docx/plain.docx",      "tests/data/docx/notes.docx",
+        "tests/data/docx/other_main.docx", "tests/data/docx/plain.docx",
+        "tests/data/docx/lo_plain.docx",   "tests/data/docx/dir_main.docx",
+        "tests/data/docx/textbox.docx",    "tests/data/docx/no_main.docx",
+        "tests/data/docx/notes.docx",      "tests/data/docx/other_main.docx",
+        "tests/data/docx/lo_tricks.docx",  "tests/data/docx/tracked.docx",
+    };
+    enum { N = sizeof files / sizeof files[0] };
+    char *fresh[N] = {0};
+    int frc[N];
+    for (int i = 0; i < N; i++) {
+        adal_ctx *ctx = NULL;
+        adal_doc *d = NULL;
+        adal_ctx_new(&ctx);
+        frc[i] = adal_doc_load(&d, ctx, files[i], NULL);
+        fresh[i] = d ? describe(d) : strdup(adal_errmsg(ctx));
+        adal_doc_free(d);
+        adal_ctx_free(ctx);
+    }
+    CHECK_EQ_INT(frc[0], ADAL_OK);
+    CHECK_EQ_INT(frc[2], ADAL_OK);
+    CHECK(frc[7] != ADAL_OK);
+    for (int pass = 0; pass < 2; pass++) {
+        adal_ctx *ctx = NULL;
+        adal_ctx_new(&ctx);
+        for (int j = 0; j < N; j++) {
+            int i = pass ? N - 1 - j : j;
+            adal_doc *d = NULL;
+            CHECK_EQ_INT(adal_doc_load(&d, ctx, files[i], NULL), frc[i]);
+            char *now = d ? describe(d) : strdup(adal_errmsg(ctx));
+            CHECK_EQ_STR(now, fresh[i]);
+            free(now);
+            adal_doc_free(d);
+        }
+        adal_ctx_free(ctx);
+    }
+    for (int i = 0; i < N; i++)
+        free(fresh[i]);
+}

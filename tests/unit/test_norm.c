@@ -7,6 +7,7 @@
  */
 #include "../harness.h"
 #include "internal.h"
+#include "norm.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -743,6 +744,85 @@ TEST(norm_word_cache_keeps_stemmer)
             CHECK_EQ_STR(got, want);
         free(got);
     }
+    free(want);
+    adal_ctx_free(fresh);
+    adal_ctx_free(shared);
+}
+
+/* The word cache grows from one essay's size to a course's, evicting least recently used
+ * words on the way: on 700 KB of real Kazakh news sentences (KazNERD, with Russian names
+ * and loan words), tens of thousands of distinct words, every document's keys on one
+ * context that has seen all the others (so many words come from the cache, some after
+ * being evicted and made again, some moved over when it grew) equal those on a fresh
+ * context. */
+TEST(norm_word_cache_grows_same_keys)
+{
+    const char *kk = th_path("data/kazakh/kaznerd/kaznerd_test.sentences.txt");
+    if (!th_shared() || !th_exists(kk))
+        SKIP("../shared/data/kazakh absent");
+    size_t kn = 0;
+    char *kt = th_read(kk, &kn);
+    CHECK(kt != NULL);
+    if (!kt)
+        return;
+    if (kn > 700000)
+        kn = 700000;
+    adal_ctx *shared = NULL;
+    adal_ctx_new(&shared);
+    /* documents of ~40 KB, cut at a line end; twice over, so the second round meets every
+     * word again after the table has grown and evicted */
+    size_t docs = 0, cached = 0;
+    for (int round = 0; round < 2; round++)
+        for (size_t at = 0; at < kn;) {
+            size_t end = at + 40000 < kn ? at + 40000 : kn;
+            while (end < kn && kt[end] != '\n')
+                end++;
+            char save = kt[end];
+            kt[end] = '\0';
+            adal_ctx *fresh = NULL;
+            adal_ctx_new(&fresh);
+            char *want = keys_of(fresh, kt + at, NULL);
+            char *got = keys_of(shared, kt + at, NULL);
+            CHECK(strlen(want) > 1000);
+            CHECK_EQ_STR(got, want);
+            cached += adal__norm_cache_sets(shared) > 0;
+            free(want);
+            free(got);
+            adal_ctx_free(fresh);
+            kt[end] = save;
+            docs++;
+            at = end + (end < kn);
+        }
+    CHECK(docs >= 30);
+    CHECK(cached == docs);
+    /* it grew past its first 4,096 sets (one essay) but stays within its 8 MiB cap */
+    CHECK(adal__norm_cache_sets(shared) > 4096);
+    CHECK(adal__norm_cache_sets(shared) <= 65536);
+    free(kt);
+    adal_ctx_free(shared);
+}
+
+/* Code points from U+0500 on are classified once a context, and what NFKC_Casefold makes of
+ * one alone is kept when it is at most one unit (’ “ ” – ＡＢＣ), so pass 1 asks ICU only the
+ * first time: the same keys on the first and the second sight, as on a fresh context, and
+ * fullwidth letters, a ligature (two units: still ICU) and an ellipsis fold as NFKC says. */
+TEST(norm_bmp_simple_cache)
+{
+    static const char *text = "“Don’t” – ＡＢＣ ﬁnal… Ｑазақ ２０２６ жыл — «ｂｉｒ» 漢字 عربي";
+    static const char *plain = "\"Don't\" - ABC final... Qазақ 2026 жыл - «bir» 漢字 عربي";
+    adal_ctx *fresh = NULL, *shared = NULL;
+    adal_ctx_new(&fresh);
+    adal_ctx_new(&shared);
+    char *want = keys_of(fresh, plain, NULL);
+    CHECK(strstr(want, "abc") != NULL && strstr(want, "final") != NULL);
+    for (int pass = 0; pass < 2; pass++) {
+        char *got = keys_of(shared, text, NULL);
+        CHECK_EQ_STR(got, want);
+        free(got);
+    }
+    char *again = keys_of(fresh, text, NULL);
+    CHECK_EQ_STR(again, want);
+    free(again);
     free(want);
     adal_ctx_free(fresh);
     adal_ctx_free(shared);
