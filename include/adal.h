@@ -294,7 +294,13 @@ typedef struct adal_passage {
     uint32_t stok, sntok;   /* same in the source */
     double similarity;      /* matched tokens / passage tokens, 0..1 */
     int cited;              /* inside a quotation with a reference, or the bibliography */
+    int kind;               /* ADAL_PASSAGE_EXACT or ADAL_PASSAGE_PARAPHRASE */
 } adal_passage;
+
+/* Passage kinds: EXACT is verified token by token (copied text, edited or not);
+ * PARAPHRASE is a run of sentences saying the same in other words (tf-idf cosine and Dice
+ * of their content words), evidence for a reader rather than a proof. */
+enum { ADAL_PASSAGE_EXACT = 0, ADAL_PASSAGE_PARAPHRASE = 1 };
 
 typedef struct adal_source_result {
     const char *id;        /* path or corpus id */

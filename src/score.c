@@ -139,6 +139,24 @@ static uint32_t count_alnum(const adal_doc *d, uint32_t a, uint32_t b)
     return n;
 }
 
+/* Paraphrase passages (para.c): 0 = not looked for, 1 = found and counted as borrowed,
+ * 2 = found and shown, not counted (the default: docs/SCORE.md says why). Builds with
+ * -DADAL_PARA_MEASURE read the mode from the environment (ADAL_PARA), for docs/ACCURACY.md. */
+static int para_mode(void)
+{
+#ifdef ADAL_PARA_MEASURE
+    const char *e = getenv("ADAL_PARA");
+    if (e && e[0] >= '0' && e[0] <= '2')
+        return e[0] - '0';
+#endif
+    return 2;
+}
+
+static bool counts(const adal_passage *p)
+{
+    return p->kind == ADAL_PASSAGE_EXACT || para_mode() == 1;
+}
+
 /* ---- building the report ---------------------------------------------------------------- */
 
 int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query, const adal_check_opts *opts)
@@ -263,6 +281,38 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
         p->stok = s->stok;
         p->sntok = sn;
         p->similarity = sim;
+    }
+    if (para_mode()) {
+        adal__pspan *pp = NULL;
+        size_t npp = 0;
+        rc = adal__para_align(ctx, r->q, src, &pp, &npp);
+        for (size_t k = 0; rc == ADAL_OK && k < npp; k++) {
+            const adal__pspan *s = &pp[k];
+            uint32_t qn = s->qend - s->qtok;
+            uint32_t qs = qt[s->qtok].start, qe = qt[s->qend - 1].end;
+            if (qn < min_tok || count_alnum(r->q, qs, qe) < min_let)
+                continue;
+            if (adal__grow((void **)&r->pas, &r->pas_cap, r->npas + 1, sizeof *r->pas)) {
+                rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
+                break;
+            }
+            adal_passage *p = &r->pas[r->npas++];
+            memset(p, 0, sizeof *p);
+            p->source = si;
+            p->qstart = qs;
+            p->qend = qe;
+            p->sstart = st[s->stok].start;
+            p->send = st[s->send - 1].end;
+            p->qtok = s->qtok;
+            p->qntok = qn;
+            p->stok = s->stok;
+            p->sntok = s->send - s->stok;
+            p->similarity = s->sim > 1.0 ? 1.0 : s->sim;
+            p->kind = ADAL_PASSAGE_PARAPHRASE;
+        }
+        adal__free(pp);
+        if (rc)
+            goto out;
     }
     src_entry *e = &r->src[r->nsrc++];
     memset(e, 0, sizeof *e);
@@ -634,6 +684,8 @@ static int pas_src_cmp(const void *a, const void *b)
     const adal_passage *x = a, *y = b;
     if (x->source != y->source)
         return x->source < y->source ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
     if (x->qtok != y->qtok)
         return x->qtok < y->qtok ? -1 : 1;
     return (x->stok > y->stok) - (x->stok < y->stok);
@@ -667,8 +719,8 @@ static void merge_passages(adal_report *r, const uint8_t *f)
             int64_t fwd = (int64_t)b.stok - (a->stok + a->sntok);
             int64_t back = (int64_t)a->stok - (b.stok + b.sntok);
             int64_t ds = fwd > back ? fwd : back;
-            bool ok = a->source == b.source && a->cited == b.cited && gq >= 0 && gq <= lim &&
-                      ds <= 2 * (int64_t)lim;
+            bool ok = a->source == b.source && a->cited == b.cited && gq <= lim &&
+                      ds <= 2 * (int64_t)lim && counts(a) == counts(&b);
             for (uint32_t u = a->qend; ok && u < b.qstart; u++)
                 if (f[u] & (F_EXT | F_EXH))
                     ok = false;
@@ -686,14 +738,39 @@ static void merge_passages(adal_report *r, const uint8_t *f)
                     a->send = b.send;
                 }
                 a->sntok = se - a->stok;
-                a->qend = b.qend;
-                a->qntok = b.qtok + b.qntok - a->qtok;
+                if (b.qend > a->qend) {
+                    a->qend = b.qend;
+                    a->qntok = b.qtok + b.qntok - a->qtok;
+                }
+                if (b.kind == ADAL_PASSAGE_PARAPHRASE)
+                    a->kind = ADAL_PASSAGE_PARAPHRASE;
                 uint32_t big = a->qntok > a->sntok ? a->qntok : a->sntok;
                 a->similarity = m / big > 1.0 ? 1.0 : m / big;
                 continue;
             }
         }
         r->pas[w++] = b;
+    }
+    r->npas = w;
+}
+
+/* A paraphrase passage overlapping an exact passage of the same source in the essay is
+ * dropped: the verified passage is the better evidence of that copy, and two passages of
+ * one copy would only split it. (Passages are sorted by source, then query token.) */
+static void drop_shadowed(adal_report *r)
+{
+    size_t w = 0;
+    for (size_t k = 0; k < r->npas; k++) {
+        const adal_passage *p = &r->pas[k];
+        bool shadow = false;
+        if (p->kind == ADAL_PASSAGE_PARAPHRASE)
+            for (size_t x = 0; x < r->npas && !shadow; x++) {
+                const adal_passage *e = &r->pas[x];
+                shadow = e->kind == ADAL_PASSAGE_EXACT && e->source == p->source &&
+                         e->qstart < p->qend && p->qstart < e->qend;
+            }
+        if (!shadow)
+            r->pas[w++] = *p;
     }
     r->npas = w;
 }
@@ -776,11 +853,13 @@ int adal_report_finish(adal_report *r, adal_ctx *ctx)
     }
     r->npas = w;
     merge_passages(r, f);
+    drop_shadowed(r);
 
     /* covered and cited */
     size_t niv = 0;
     for (size_t i = 0; i < r->npas; i++)
-        iv[niv++] = (ival){r->pas[i].qstart, r->pas[i].qend};
+        if (counts(&r->pas[i]))
+            iv[niv++] = (ival){r->pas[i].qstart, r->pas[i].qend};
     niv = merge_ivals(iv, niv);
     uint64_t covered = 0, cited = 0;
     for (size_t i = 0; i < niv; i++) {
@@ -794,7 +873,7 @@ int adal_report_finish(adal_report *r, adal_ctx *ctx)
     for (size_t s = 0; s < r->nsrc; s++) {
         size_t m = 0;
         for (size_t i = 0; i < r->npas; i++)
-            if (r->pas[i].source == s)
+            if (r->pas[i].source == s && counts(&r->pas[i]))
                 iv[m++] = (ival){r->pas[i].qstart, r->pas[i].qend};
         m = merge_ivals(iv, m);
         uint32_t own = 0;
@@ -813,7 +892,7 @@ int adal_report_finish(adal_report *r, adal_ctx *ctx)
         uint32_t a = 0;
         for (size_t i = 0; i < r->npas; i++) {
             const adal_passage *p = &r->pas[i];
-            if (p->source != s)
+            if (p->source != s || !counts(p))
                 continue;
             for (uint32_t k = p->qstart; k < p->qend; k++)
                 if (!(f[k] & F_ATT)) {
