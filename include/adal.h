@@ -281,10 +281,12 @@ typedef struct adal_check_opts {
     unsigned min_tokens;        /* shortest passage kept, default 8 */
     unsigned min_letters;       /* default 50 */
     unsigned max_sources;       /* candidates verified per query, default 50 */
+    int no_paraphrase;          /* skip the paraphrase stage (its passages are shown, not
+                                   counted: compare --all ranks pairs without them) */
 } adal_check_opts;
 
 #define ADAL_CHECK_OPTS_VERSION 1
-#define ADAL_CHECK_OPTS_INIT {ADAL_CHECK_OPTS_VERSION, NULL, NULL, 0, 8, 50, 50}
+#define ADAL_CHECK_OPTS_INIT {ADAL_CHECK_OPTS_VERSION, NULL, NULL, 0, 8, 50, 50, 0}
 
 typedef struct adal_passage {
     uint32_t source;        /* index into the report's sources */

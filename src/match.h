@@ -58,7 +58,11 @@ typedef struct adal__pspan {
     uint32_t nseeds;                 /* sentence pairs in it */
 } adal__pspan;
 
-int adal__para_align(adal_ctx *ctx, const adal_doc *q, const adal_doc *s, adal__pspan **out,
+/* The query side (stop words, its sentences and terms), built once per report. */
+typedef struct adal__para adal__para;
+int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out);
+void adal__para_free(adal__para *p);
+int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, adal__pspan **out,
                      size_t *nout);
 
 /* ---- score.c */

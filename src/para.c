@@ -409,11 +409,37 @@ static int clust_cmp(const void *a, const void *b)
     return (x->i0 > y->i0) - (x->i0 < y->i0);
 }
 
-int adal__para_align(adal_ctx *ctx, const adal_doc *q, const adal_doc *s, adal__pspan **out,
+struct adal__para {
+    hset stop;
+    pdoc q;
+};
+
+void adal__para_free(adal__para *p)
+{
+    if (!p)
+        return;
+    adal__free(p->stop.v);
+    pdoc_free(&p->q);
+    adal__free(p);
+}
+
+int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
+{
+    adal__para *p = adal__calloc(1, sizeof *p);
+    *out = NULL;
+    if (!p || stop_set(&p->stop) || pdoc_build(q, &p->stop, &p->q)) {
+        adal__para_free(p);
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    }
+    *out = p;
+    return ADAL_OK;
+}
+
+int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, adal__pspan **out,
                      size_t *nout)
 {
-    hset stop = {0};
-    pdoc pq = {0}, ps = {0};
+    pdoc ps = {0};
+    const pdoc pq = qp->q;
     uint64_t *all = NULL;
     double *wq = NULL, *ws = NULL, *nq = NULL, *nsn = NULL, *dot = NULL;
     uint32_t *shared = NULL, *touched = NULL;
@@ -426,7 +452,7 @@ int adal__para_align(adal_ctx *ctx, const adal_doc *q, const adal_doc *s, adal__
     int rc = ADAL_ENOMEM;
     *out = NULL;
     *nout = 0;
-    if (stop_set(&stop) || pdoc_build(q, &stop, &pq) || pdoc_build(s, &stop, &ps))
+    if (pdoc_build(s, &qp->stop, &ps))
         goto out;
     rc = ADAL_OK;
     if (!pq.ns || !ps.ns || !pq.nt || !ps.nt)
@@ -552,8 +578,6 @@ int adal__para_align(adal_ctx *ctx, const adal_doc *q, const adal_doc *s, adal__
 out:
     if (rc == ADAL_ENOMEM)
         rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
-    adal__free(stop.v);
-    pdoc_free(&pq);
     pdoc_free(&ps);
     adal__free(all);
     adal__free(wq);

@@ -62,7 +62,8 @@ typedef struct excl {
 
 struct adal_report {
     adal_doc *q;
-    adal__qfp qfp; /* the query's fingerprints indexed for adal__align */
+    adal__qfp qfp;    /* the query's fingerprints indexed for adal__align */
+    adal__para *para; /* the query's sentence model (para.c), built at the first source */
     adal_check_opts opts;
     adal_policy pol;
     src_entry *src;
@@ -282,10 +283,13 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
         p->sntok = sn;
         p->similarity = sim;
     }
-    if (para_mode()) {
+    if (para_mode() && !r->opts.no_paraphrase) {
         adal__pspan *pp = NULL;
         size_t npp = 0;
-        rc = adal__para_align(ctx, r->q, src, &pp, &npp);
+        if (!r->para)
+            rc = adal__para_new(ctx, r->q, &r->para);
+        if (rc == ADAL_OK)
+            rc = adal__para_align(ctx, r->para, src, &pp, &npp);
         for (size_t k = 0; rc == ADAL_OK && k < npp; k++) {
             const adal__pspan *s = &pp[k];
             uint32_t qn = s->qend - s->qtok;
@@ -1046,6 +1050,7 @@ void adal_report_free(adal_report *r)
     adal__free(r->src);
     adal__free(r->pas);
     adal__qfp_free(&r->qfp);
+    adal__para_free(r->para);
     for (size_t i = 0; i < r->nex; i++)
         adal__free(r->ex[i].why);
     adal__free(r->ex);

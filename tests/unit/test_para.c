@@ -1,0 +1,134 @@
+/* test_para.c — the paraphrase stage (src/para.c) and how its passages count (score.c):
+ * a Russian paraphrase written for this test, and a PAN Indonesian human-paraphrase case
+ * from ../shared/data (skipped when absent). */
+#include "../harness.h"
+#include "tok_helper.h"
+
+#include <adal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static adal_report *check1(adal_doc *q, const adal_doc *s, int no_para)
+{
+    adal_report *r = NULL;
+    adal_check_opts o = ADAL_CHECK_OPTS_INIT;
+    o.no_paraphrase = no_para;
+    if (adal_report_new(&r, NULL, q, &o) != ADAL_OK)
+        return NULL;
+    if (adal_report_add_source(r, NULL, s, "src") != ADAL_OK ||
+        adal_report_finish(r, NULL) != ADAL_OK) {
+        adal_report_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static const char RU_SRC[] =
+    "Байкал является самым глубоким озером на планете и крупнейшим природным резервуаром "
+    "пресной воды. Озеро расположено в южной части Восточной Сибири, на границе Иркутской "
+    "области и Республики Бурятия. Его максимальная глубина составляет более тысячи шестисот "
+    "метров, а возраст озера учёные оценивают в двадцать пять миллионов лет. В Байкале обитает "
+    "множество эндемичных видов животных, среди которых байкальская нерпа и рыба омуль. Вода в "
+    "озере отличается необычайной прозрачностью и чистотой, поэтому камни на дне видны на "
+    "глубине до сорока метров.\n";
+
+static const char RU_PARA[] =
+    "Моё эссе посвящено природе родного края и тому, что я узнал летом.\n"
+    "Самое глубокое озеро планеты, Байкал, представляет собой крупнейший природный резервуар "
+    "пресной воды. Расположено озеро на юге Восточной Сибири, между Иркутской областью и "
+    "Бурятией. Максимальная глубина Байкала превышает тысячу шестьсот метров, а его возраст "
+    "учёные оценивают примерно в двадцать пять миллионов лет. Здесь обитают многие эндемичные "
+    "виды животных, например байкальская нерпа и омуль. Благодаря необычайной прозрачности и "
+    "чистоте воды камни на дне можно увидеть на глубине сорока метров.\n"
+    "В заключение скажу, что мне хотелось бы когда-нибудь побывать там самому.\n";
+
+/* The same topic in the student's own words: no sentence says what the source says. */
+static const char RU_OWN[] =
+    "Прошлым летом мы с отцом ездили на Байкал на поезде, дорога заняла четыре дня. Мы жили в "
+    "палатке у маленькой деревни и каждое утро ходили за хлебом в местный магазин. Вечерами "
+    "отец рассказывал мне, как в детстве ловил рыбу с дедом на этом берегу. Однажды мы видели "
+    "нерпу, но она быстро нырнула и больше не показывалась. Я решил, что обязательно вернусь "
+    "туда с друзьями, когда закончу школу.\n";
+
+TEST(para_russian_paraphrase_is_shown_not_counted)
+{
+    adal_doc *s = th_doc(RU_SRC), *q = th_doc(RU_PARA);
+    adal_report *r = s && q ? check1(q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r) {
+        long a = th_find16(q, "Самое глубокое"), e = th_find16(q, "сорока метров.");
+        size_t npara = 0;
+        for (size_t i = 0; i < adal_report_npassages(r); i++) {
+            const adal_passage *p = adal_report_passage(r, i);
+            if (p->kind != ADAL_PASSAGE_PARAPHRASE)
+                continue;
+            npara++;
+            /* the passage holds most of the paraphrased paragraph, and nothing before it */
+            CHECK((long)p->qstart >= a);
+            CHECK((long)p->qend <= e + 14);
+            CHECK((long)(p->qend - p->qstart) * 2 >= e - a);
+            CHECK(p->similarity > 0.33 && p->similarity <= 1.0);
+            CHECK(p->sstart < p->send);
+        }
+        CHECK_EQ_INT(npara, 1);
+        adal_score sc;
+        adal_report_score(r, &sc);
+        CHECK(sc.borrowed == 0.0); /* shown, not counted */
+        CHECK(sc.originality == 100.0);
+    }
+    adal_report_free(r);
+    /* without the stage: no passage at all (no 8-word run is shared) */
+    r = s && q ? check1(q, s, 1) : NULL;
+    CHECK(r != NULL);
+    if (r)
+        CHECK_EQ_INT(adal_report_npassages(r), 0);
+    adal_report_free(r);
+    adal_doc_free(q);
+    /* the same topic in own words: nothing */
+    q = th_doc(RU_OWN);
+    r = s && q ? check1(q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r)
+        CHECK_EQ_INT(adal_report_npassages(r), 0);
+    adal_report_free(r);
+    adal_doc_free(q);
+    adal_doc_free(s);
+}
+
+/* PAN Indonesian: suspicious-document00006 [17027,18368) is a human paraphrase (simulated)
+ * of source-document00022 [44331,46230); the exact stage finds none of it. The text files
+ * are LF-only UTF-8, so adal's UTF-16 offsets are PAN's character offsets. */
+TEST(para_pan_simulated_case)
+{
+    if (!th_shared())
+        SKIP("../shared/data absent");
+    const char *sp =
+        th_path("data/pan-indonesian/suspicious-documents/suspicious-document00006.txt");
+    char qpath[512];
+    snprintf(qpath, sizeof qpath, "%s", sp);
+    const char *srcp = th_path("data/pan-indonesian/source-documents/source-document00022.txt");
+    if (!th_exists(qpath) || !th_exists(srcp))
+        SKIP("../shared/data/pan-indonesian absent");
+    adal_doc *q = NULL, *s = NULL;
+    CHECK_EQ_INT(adal_doc_load(&q, NULL, qpath, NULL), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&s, NULL, srcp, NULL), ADAL_OK);
+    adal_report *r = q && s ? check1(q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r) {
+        uint32_t best = 0;
+        for (size_t i = 0; i < adal_report_npassages(r); i++) {
+            const adal_passage *p = adal_report_passage(r, i);
+            if (p->kind != ADAL_PASSAGE_PARAPHRASE || p->send <= 44331 || p->sstart >= 46230)
+                continue;
+            uint32_t a = p->qstart > 17027 ? p->qstart : 17027;
+            uint32_t e = p->qend < 18368 ? p->qend : 18368;
+            if (e > a && e - a > best)
+                best = e - a;
+            CHECK(p->qstart + 200 >= 17027 && p->qend <= 18368 + 200); /* near the case */
+        }
+        CHECK(best * 2 >= 18368 - 17027); /* at least half of the case */
+    }
+    adal_report_free(r);
+    adal_doc_free(q);
+    adal_doc_free(s);
+}
