@@ -8,19 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static adal_report *check1(adal_doc *q, const adal_doc *s, int no_para)
+static adal_report *check1c(adal_ctx *ctx, adal_doc *q, const adal_doc *s, int no_para)
 {
     adal_report *r = NULL;
     adal_check_opts o = ADAL_CHECK_OPTS_INIT;
     o.no_paraphrase = no_para;
-    if (adal_report_new(&r, NULL, q, &o) != ADAL_OK)
+    if (adal_report_new(&r, ctx, q, &o) != ADAL_OK)
         return NULL;
-    if (adal_report_add_source(r, NULL, s, "src") != ADAL_OK ||
-        adal_report_finish(r, NULL) != ADAL_OK) {
+    if (adal_report_add_source(r, ctx, s, "src") != ADAL_OK ||
+        adal_report_finish(r, ctx) != ADAL_OK) {
         adal_report_free(r);
         return NULL;
     }
     return r;
+}
+
+static adal_report *check1(adal_doc *q, const adal_doc *s, int no_para)
+{
+    return check1c(NULL, q, s, no_para);
 }
 
 static const char RU_SRC[] =
@@ -110,9 +115,15 @@ TEST(para_pan_simulated_case)
     if (!th_exists(qpath) || !th_exists(srcp))
         SKIP("../shared/data/pan-indonesian absent");
     adal_doc *q = NULL, *s = NULL;
-    CHECK_EQ_INT(adal_doc_load(&q, NULL, qpath, NULL), ADAL_OK);
-    CHECK_EQ_INT(adal_doc_load(&s, NULL, srcp, NULL), ADAL_OK);
-    adal_report *r = q && s ? check1(q, s, 0) : NULL;
+    adal_ctx *ctx = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&q, ctx, qpath, NULL), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&s, ctx, srcp, NULL), ADAL_OK);
+    if (q)
+        CHECK_EQ_INT(adal_doc_normalize(q, ctx), ADAL_OK);
+    if (s)
+        CHECK_EQ_INT(adal_doc_normalize(s, ctx), ADAL_OK);
+    adal_report *r = q && s ? check1c(ctx, q, s, 0) : NULL;
     CHECK(r != NULL);
     if (r) {
         uint32_t best = 0;
@@ -131,4 +142,5 @@ TEST(para_pan_simulated_case)
     adal_report_free(r);
     adal_doc_free(q);
     adal_doc_free(s);
+    adal_ctx_free(ctx);
 }
