@@ -62,8 +62,10 @@ typedef struct adal__pspan {
 typedef struct adal__para adal__para;
 int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out);
 void adal__para_free(adal__para *p);
-int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, adal__pspan **out,
-                     size_t *nout);
+/* `ex` (n_ex, sorted by qtok): the exact spans already accepted for this source; sentences
+ * overlapping one of them on either side do not seed a paraphrase (they are explained). */
+int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, const adal__span *ex,
+                     size_t n_ex, adal__pspan **out, size_t *nout);
 
 /* ---- score.c */
 /* adal_report_add_source with a filter of common hashes (used by the reference set). */

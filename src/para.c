@@ -12,8 +12,10 @@
  * - extension: seeds clustered by their distance in sentences on both sides (split at gaps
  *   over MAX_GAP on one side, then the other, until stable); a cluster is one passage from
  *   its first to its last sentence on both sides;
- * - filter: a cluster needs MIN_SEEDS seeds, or one seed at STRONG_COS; of two clusters
- *   overlapping in the essay the stronger stays.
+ * - filter: a cluster needs MIN_SEEDS seeds whose sentences no exact passage of the pair
+ *   already covers (a verbatim copy is also a run of identical sentences), and
+ *   PARA_MIN_TOK tokens on each side; of two clusters overlapping in the essay the
+ *   stronger stays.
  * Its passages are of kind ADAL_PASSAGE_PARAPHRASE: evidence for a reader, see score.c for
  * how they count.
  */
@@ -33,7 +35,7 @@
 #define SEED_SHARED 3 /* content terms two sentences must share at least */
 #define MAX_GAP 3     /* sentences between clustered seeds, each side */
 #define MIN_SEEDS 2
-#define STRONG_COS 2.0
+#define PARA_MIN_TOK 20 /* tokens on each side (Sanchez-Perez et al.: 150 characters) */
 
 /* ---- stop words (lower case, surface form) --------------------------------------------- */
 
@@ -322,6 +324,7 @@ out:
 typedef struct pseed {
     uint32_t i, j; /* query sentence, source sentence */
     double cos;
+    int explained; /* either sentence overlaps an exact span */
 } pseed;
 
 static int h_cmp(const void *a, const void *b)
@@ -356,8 +359,8 @@ static int seed_s_cmp(const void *a, const void *b)
 
 typedef struct pclust {
     uint32_t i0, i1, j0, j1; /* sentences, inclusive */
-    uint32_t nseeds;
-    double cos; /* sum of the seeds' cosines */
+    uint32_t nseeds, fresh;  /* seeds, and those not explained by exact spans */
+    double cos;              /* sum of the seeds' cosines */
 } pclust;
 
 typedef struct cl_out {
@@ -375,13 +378,14 @@ static int cluster(pseed *sd, size_t n, int side, int stable, cl_out *o, int dep
         parts += g > MAX_GAP + 1;
     }
     if (parts == 1 && (stable || depth > 32)) {
-        pclust c = {UINT32_MAX, 0, UINT32_MAX, 0, (uint32_t)n, 0};
+        pclust c = {UINT32_MAX, 0, UINT32_MAX, 0, (uint32_t)n, 0, 0};
         for (size_t k = 0; k < n; k++) {
             c.i0 = sd[k].i < c.i0 ? sd[k].i : c.i0;
             c.i1 = sd[k].i > c.i1 ? sd[k].i : c.i1;
             c.j0 = sd[k].j < c.j0 ? sd[k].j : c.j0;
             c.j1 = sd[k].j > c.j1 ? sd[k].j : c.j1;
             c.cos += sd[k].cos;
+            c.fresh += !sd[k].explained;
         }
         if (adal__grow((void **)&o->c, &o->cap, o->n + 1, sizeof *o->c))
             return ADAL_ENOMEM;
@@ -435,9 +439,24 @@ int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
     return ADAL_OK;
 }
 
-int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, adal__pspan **out,
-                     size_t *nout)
+/* 1 for each sentence overlapping one of the exact spans on that side. */
+static uint8_t *explained(const pdoc *p, const adal__span *ex, size_t n, int side)
 {
+    uint8_t *m = adal__calloc(p->ns ? p->ns : 1, 1);
+    if (!m)
+        return NULL;
+    for (size_t i = 0; i < p->ns; i++)
+        for (size_t k = 0; k < n && !m[i]; k++) {
+            uint32_t a = side ? ex[k].stok : ex[k].qtok, e = side ? ex[k].send : ex[k].qend;
+            m[i] = a < p->s[i].t1 && p->s[i].t0 < e;
+        }
+    return m;
+}
+
+int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, const adal__span *ex,
+                     size_t n_ex, adal__pspan **out, size_t *nout)
+{
+    uint8_t *xq = NULL, *xs = NULL;
     pdoc ps = {0};
     const pdoc pq = qp->q;
     uint64_t *all = NULL;
@@ -458,6 +477,10 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, ada
     if (!pq.ns || !ps.ns || !pq.nt || !ps.nt)
         goto out;
     rc = ADAL_ENOMEM;
+    xq = explained(&pq, ex, n_ex, 0);
+    xs = explained(&ps, ex, n_ex, 1);
+    if (!xq || !xs)
+        goto out;
     /* document frequency over the sentences of both documents */
     size_t na = pq.nt + ps.nt, nu = 0;
     all = adal__malloc(na * sizeof *all);
@@ -541,7 +564,7 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, ada
             if (shared[j] >= SEED_SHARED && cos >= SEED_COS && dice >= SEED_DICE) {
                 if (adal__grow((void **)&sd, &sdcap, nsd + 1, sizeof *sd))
                     goto out;
-                sd[nsd++] = (pseed){i, j, cos};
+                sd[nsd++] = (pseed){i, j, cos, xq[i] || xs[j]};
             }
             shared[j] = 0;
             dot[j] = 0;
@@ -562,7 +585,10 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, ada
     }
     for (size_t c = 0; c < cl.n; c++) {
         const pclust *k = &cl.c[c];
-        if (k->nseeds < MIN_SEEDS && k->cos < STRONG_COS)
+        if (k->fresh < MIN_SEEDS)
+            continue;
+        if (pq.s[k->i1].t1 - pq.s[k->i0].t0 < PARA_MIN_TOK ||
+            ps.s[k->j1].t1 - ps.s[k->j0].t0 < PARA_MIN_TOK)
             continue;
         adal__pspan sp = {pq.s[k->i0].t0, pq.s[k->i1].t1,     ps.s[k->j0].t0,
                           ps.s[k->j1].t1, k->cos / k->nseeds, k->nseeds};
@@ -579,6 +605,8 @@ out:
     if (rc == ADAL_ENOMEM)
         rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
     pdoc_free(&ps);
+    adal__free(xq);
+    adal__free(xs);
     adal__free(all);
     adal__free(wq);
     adal__free(ws);

@@ -256,6 +256,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
     unsigned min_tok = r->opts.min_tokens ? r->opts.min_tokens : 8;
     unsigned min_let = r->opts.min_letters;
     const adal_token *qt = r->q->toks, *st = src->toks;
+    size_t nacc = 0;
     for (size_t k = 0; k < nsp; k++) {
         const adal__span *s = &sp[k];
         uint32_t qn = s->qend - s->qtok, sn = s->send - s->stok;
@@ -282,6 +283,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
         p->stok = s->stok;
         p->sntok = sn;
         p->similarity = sim;
+        sp[nacc++] = *s; /* the accepted spans, for the paraphrase stage */
     }
     if (para_mode() && !r->opts.no_paraphrase) {
         adal__pspan *pp = NULL;
@@ -289,7 +291,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
         if (!r->para)
             rc = adal__para_new(ctx, r->q, &r->para);
         if (rc == ADAL_OK)
-            rc = adal__para_align(ctx, r->para, src, &pp, &npp);
+            rc = adal__para_align(ctx, r->para, src, sp, nacc, &pp, &npp);
         for (size_t k = 0; rc == ADAL_OK && k < npp; k++) {
             const adal__pspan *s = &pp[k];
             uint32_t qn = s->qend - s->qtok;
@@ -688,7 +690,7 @@ static int pas_src_cmp(const void *a, const void *b)
     const adal_passage *x = a, *y = b;
     if (x->source != y->source)
         return x->source < y->source ? -1 : 1;
-    if (x->kind != y->kind)
+    if (para_mode() != 1 && x->kind != y->kind)
         return x->kind < y->kind ? -1 : 1;
     if (x->qtok != y->qtok)
         return x->qtok < y->qtok ? -1 : 1;
@@ -758,23 +760,104 @@ static void merge_passages(adal_report *r, const uint8_t *f)
     r->npas = w;
 }
 
-/* A paraphrase passage overlapping an exact passage of the same source in the essay is
- * dropped: the verified passage is the better evidence of that copy, and two passages of
- * one copy would only split it. (Passages are sorted by source, then query token.) */
-static void drop_shadowed(adal_report *r)
+/* A paraphrase passage that overlaps exact passages of the same source in the essay, or
+ * lies within ENCLOSE_GAP tokens of them on both sides (the paraphrase stage does not seed
+ * on sentences an exact passage already explains, so the two meet at a sentence boundary),
+ * grows to enclose them (and paraphrase passages that then meet become one): the
+ * reader gets one passage for one rewritten stretch, with the verified copies inside it still
+ * listed as their own exact passages, which alone count. */
+#define ENCLOSE_GAP 24 /* tokens: about a sentence */
+
+static void enclose_exact(adal_report *r)
+{
+    bool changed = true;
+    for (int round = 0; changed && round < 8; round++) {
+        changed = false;
+        for (size_t k = 0; k < r->npas; k++) {
+            adal_passage *p = &r->pas[k];
+            if (p->kind != ADAL_PASSAGE_PARAPHRASE)
+                continue;
+            for (size_t x = 0; x < r->npas; x++) {
+                adal_passage *e = &r->pas[x];
+                if (x == k || e->source != p->source)
+                    continue;
+                int64_t gq = (int64_t)e->qtok - (p->qtok + p->qntok);
+                if ((int64_t)p->qtok - (e->qtok + e->qntok) > gq)
+                    gq = (int64_t)p->qtok - (e->qtok + e->qntok);
+                int64_t gs = (int64_t)e->stok - (p->stok + p->sntok);
+                if ((int64_t)p->stok - (e->stok + e->sntok) > gs)
+                    gs = (int64_t)p->stok - (e->stok + e->sntok);
+                if (gq > ENCLOSE_GAP || gs > 2 * ENCLOSE_GAP)
+                    continue;
+                if (e->kind == ADAL_PASSAGE_EXACT && e->qstart >= p->qstart && e->qend <= p->qend &&
+                    e->sstart >= p->sstart && e->send <= p->send)
+                    continue; /* enclosed already */
+                uint32_t qe = p->qtok + p->qntok, se = p->stok + p->sntok;
+                uint32_t eqe = e->qtok + e->qntok, ese = e->stok + e->sntok;
+                if (e->qstart < p->qstart) {
+                    p->qstart = e->qstart;
+                    p->qtok = e->qtok;
+                }
+                if (e->qend > p->qend) {
+                    p->qend = e->qend;
+                    qe = eqe;
+                }
+                if (e->sstart < p->sstart) {
+                    p->sstart = e->sstart;
+                    p->stok = e->stok;
+                }
+                if (e->send > p->send) {
+                    p->send = e->send;
+                    se = ese;
+                }
+                p->qntok = qe - p->qtok;
+                p->sntok = se - p->stok;
+                changed = true;
+                if (e->kind == ADAL_PASSAGE_PARAPHRASE) { /* one passage from the two */
+                    p->similarity = (p->similarity + e->similarity) / 2;
+                    r->pas[x] = r->pas[--r->npas];
+                    if (k == r->npas)
+                        k = x;
+                    p = &r->pas[k];
+                    x--;
+                }
+            }
+        }
+    }
+}
+
+/* A paraphrase passage that adds fewer than PARA_NEW tokens of the essay to the exact
+ * passages of its source it encloses says nothing new (a verbatim copy is also a run of
+ * identical sentences): dropped. */
+#define PARA_NEW 20
+
+static void drop_redundant(adal_report *r)
 {
     size_t w = 0;
     for (size_t k = 0; k < r->npas; k++) {
         const adal_passage *p = &r->pas[k];
-        bool shadow = false;
-        if (p->kind == ADAL_PASSAGE_PARAPHRASE)
-            for (size_t x = 0; x < r->npas && !shadow; x++) {
-                const adal_passage *e = &r->pas[x];
-                shadow = e->kind == ADAL_PASSAGE_EXACT && e->source == p->source &&
-                         e->qstart < p->qend && p->qstart < e->qend;
+        if (p->kind == ADAL_PASSAGE_PARAPHRASE) {
+            /* essay tokens of p not inside an exact passage of the same source */
+            uint32_t a = p->qtok, e = p->qtok + p->qntok, fresh = 0, cur = a;
+            while (cur < e) {
+                uint32_t next = cur; /* furthest end of an exact passage covering cur */
+                for (size_t x = 0; x < r->npas; x++) {
+                    const adal_passage *q = &r->pas[x];
+                    if (q->kind == ADAL_PASSAGE_EXACT && q->source == p->source && q->qtok <= cur &&
+                        q->qtok + q->qntok > next)
+                        next = q->qtok + q->qntok;
+                }
+                if (next > cur) {
+                    cur = next;
+                    continue;
+                }
+                fresh++;
+                cur++;
             }
-        if (!shadow)
-            r->pas[w++] = *p;
+            if (fresh < PARA_NEW)
+                continue;
+        }
+        r->pas[w++] = *p;
     }
     r->npas = w;
 }
@@ -857,7 +940,9 @@ int adal_report_finish(adal_report *r, adal_ctx *ctx)
     }
     r->npas = w;
     merge_passages(r, f);
-    drop_shadowed(r);
+    if (para_mode() != 1)
+        enclose_exact(r);
+    drop_redundant(r);
 
     /* covered and cited */
     size_t niv = 0;
