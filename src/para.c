@@ -184,6 +184,7 @@ static size_t surface(const adal_doc *d, const adal_token *t, char *buf, size_t 
 }
 
 enum { L_EN, L_ID, L_RU, L_KK, L_N };
+#define STOP_MAX 10 /* UTF-16 units of the longest stop word ("merupakan", "являются") */
 #define STOP_SEED 0x5354u
 
 static int stop_set(hset *h)
@@ -239,7 +240,8 @@ static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
     char buf[96];
     for (size_t i = 0; i < nt; i++) {
         const adal_token *t = &d->toks[i];
-        size_t n = surface(d, t, buf, sizeof buf);
+        /* no stop word is longer than STOP_MAX letters: longer tokens skip the look-up */
+        size_t n = t->end - t->start <= STOP_MAX ? surface(d, t, buf, sizeof buf) : 0;
         if (n && hset_has(stop, hstr(buf, n, STOP_SEED) & ~(uint64_t)3)) {
             uint64_t h2 = hstr(buf, n, STOP_SEED + 1) & ~(uint64_t)3;
             for (int l = 0; l < L_N; l++)
@@ -327,20 +329,6 @@ typedef struct pseed {
     int explained; /* either sentence overlaps an exact span */
 } pseed;
 
-static int h_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static int post_cmp(const void *a, const void *b)
-{
-    const pterm *x = a, *y = b;
-    if (x->h != y->h)
-        return x->h < y->h ? -1 : 1;
-    return (x->sent > y->sent) - (x->sent < y->sent);
-}
-
 static int seed_q_cmp(const void *a, const void *b)
 {
     const pseed *x = a, *y = b;
@@ -355,6 +343,20 @@ static int seed_s_cmp(const void *a, const void *b)
     if (x->j != y->j)
         return x->j < y->j ? -1 : 1;
     return (x->i > y->i) - (x->i < y->i);
+}
+
+typedef struct tslot_t {
+    uint64_t h;
+    uint32_t df, head; /* df 0 = empty; head: the source's first posting (a term index) */
+    double idf;
+} tslot_t;
+
+static size_t tslot(const tslot_t *t, size_t mask, uint64_t h)
+{
+    size_t k = (size_t)(h ^ (h >> 29)) & mask;
+    while (t[k].df && t[k].h != h)
+        k = (k + 1) & mask;
+    return k;
 }
 
 typedef struct pclust {
@@ -459,10 +461,10 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
     uint8_t *xq = NULL, *xs = NULL;
     pdoc ps = {0};
     const pdoc pq = qp->q;
-    uint64_t *all = NULL;
+    tslot_t *tab = NULL;
+    uint32_t *next = NULL;
     double *wq = NULL, *ws = NULL, *nq = NULL, *nsn = NULL, *dot = NULL;
     uint32_t *shared = NULL, *touched = NULL;
-    pterm *post = NULL;
     pseed *sd = NULL;
     size_t nsd = 0, sdcap = 0;
     cl_out cl = {0};
@@ -481,80 +483,64 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
     xs = explained(&ps, ex, n_ex, 1);
     if (!xq || !xs)
         goto out;
-    /* document frequency over the sentences of both documents */
-    size_t na = pq.nt + ps.nt, nu = 0;
-    all = adal__malloc(na * sizeof *all);
-    uint32_t *df = adal__malloc(na * sizeof *df);
-    if (!all || !df) {
-        adal__free(df);
-        goto out;
-    }
-    for (size_t k = 0; k < pq.nt; k++)
-        all[k] = pq.t[k].h;
-    for (size_t k = 0; k < ps.nt; k++)
-        all[pq.nt + k] = ps.t[k].h;
-    qsort(all, na, sizeof *all, h_cmp);
-    for (size_t k = 0; k < na; k++) {
-        if (nu && all[nu - 1] == all[k]) {
-            df[nu - 1]++;
-            continue;
-        }
-        all[nu] = all[k];
-        df[nu++] = 1;
-    }
-    double N = (double)(pq.ns + ps.ns);
-    wq = adal__malloc(pq.nt * sizeof *wq);
-    ws = adal__malloc(ps.nt * sizeof *ws);
+    /* one hash table of the terms of both documents: document frequency over the
+     * sentences of both, the idf, and the source's postings (a list through `next`) */
+    size_t na = pq.nt + ps.nt, cap = 64;
+    while (cap < 2 * na)
+        cap *= 2;
+    tab = adal__malloc(cap * sizeof *tab);
+    next = adal__malloc((ps.nt ? ps.nt : 1) * sizeof *next);
+    wq = adal__malloc((pq.nt ? pq.nt : 1) * sizeof *wq);
+    ws = adal__malloc((ps.nt ? ps.nt : 1) * sizeof *ws);
     nq = adal__calloc(pq.ns, sizeof *nq);
     nsn = adal__calloc(ps.ns, sizeof *nsn);
-    if (!wq || !ws || !nq || !nsn) {
-        adal__free(df);
+    dot = adal__calloc(ps.ns, sizeof *dot);
+    shared = adal__calloc(ps.ns, sizeof *shared);
+    touched = adal__malloc(ps.ns * sizeof *touched);
+    if (!tab || !next || !wq || !ws || !nq || !nsn || !dot || !shared || !touched)
         goto out;
+    for (size_t k = 0; k < cap; k++) {
+        tab[k].head = UINT32_MAX;
+        tab[k].df = 0;
     }
+    size_t mask = cap - 1;
+    for (int side = 0; side < 2; side++) {
+        const pdoc *p = side ? &ps : &pq;
+        for (size_t k = 0; k < p->nt; k++) {
+            size_t x = tslot(tab, mask, p->t[k].h);
+            tab[x].h = p->t[k].h;
+            tab[x].df++;
+            if (side) {
+                next[k] = tab[x].head;
+                tab[x].head = (uint32_t)k;
+            }
+        }
+    }
+    double N = (double)(pq.ns + ps.ns);
+    for (size_t k = 0; k < cap; k++)
+        if (tab[k].df)
+            tab[k].idf = log(N / tab[k].df);
     for (int side = 0; side < 2; side++) {
         const pdoc *p = side ? &ps : &pq;
         double *w = side ? ws : wq, *nn = side ? nsn : nq;
         for (size_t k = 0; k < p->nt; k++) {
-            const uint64_t *f = bsearch(&p->t[k].h, all, nu, sizeof *all, h_cmp);
-            double idf = f ? log(N / df[f - all]) : 0.0;
-            w[k] = p->t[k].tf * idf;
+            w[k] = p->t[k].tf * tab[tslot(tab, mask, p->t[k].h)].idf;
             nn[p->t[k].sent] += w[k] * w[k];
         }
     }
-    adal__free(df);
-    /* postings of the source's terms */
-    post = adal__malloc(ps.nt * sizeof *post);
-    dot = adal__calloc(ps.ns, sizeof *dot);
-    shared = adal__calloc(ps.ns, sizeof *shared);
-    touched = adal__malloc(ps.ns * sizeof *touched);
-    if (!post || !dot || !shared || !touched)
-        goto out;
-    for (size_t k = 0; k < ps.nt; k++) {
-        post[k] = ps.t[k];
-        post[k].tf = (uint32_t)k; /* index of the weight */
-    }
-    qsort(post, ps.nt, sizeof *post, post_cmp);
     for (uint32_t i = 0; i < pq.ns; i++) {
         const psent *a = &pq.s[i];
         size_t nt = 0;
         if (a->n < SEED_SHARED || nq[i] <= 0)
             continue;
         for (uint32_t k = a->off; k < a->off + a->n; k++) {
-            /* first posting of the hash */
-            size_t lo = 0, hi = ps.nt;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (post[mid].h < pq.t[k].h)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            for (; lo < ps.nt && post[lo].h == pq.t[k].h; lo++) {
-                uint32_t j = post[lo].sent;
+            for (uint32_t y = tab[tslot(tab, mask, pq.t[k].h)].head; y != UINT32_MAX;
+                 y = next[y]) {
+                uint32_t j = ps.t[y].sent;
                 if (!shared[j])
                     touched[nt++] = j;
                 shared[j]++;
-                dot[j] += wq[k] * ws[post[lo].tf];
+                dot[j] += wq[k] * ws[y];
             }
         }
         for (size_t x = 0; x < nt; x++) {
@@ -607,7 +593,8 @@ out:
     pdoc_free(&ps);
     adal__free(xq);
     adal__free(xs);
-    adal__free(all);
+    adal__free(tab);
+    adal__free(next);
     adal__free(wq);
     adal__free(ws);
     adal__free(nq);
@@ -615,7 +602,6 @@ out:
     adal__free(dot);
     adal__free(shared);
     adal__free(touched);
-    adal__free(post);
     adal__free(sd);
     adal__free(cl.c);
     adal__free(res);
