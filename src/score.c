@@ -769,12 +769,12 @@ static void merge_passages(adal_report *r, const uint8_t *f)
 }
 
 /* A paraphrase passage that overlaps exact passages of the same source in the essay, or
- * lies within ENCLOSE_GAP tokens of them on both sides (the paraphrase stage does not seed
- * on sentences an exact passage already explains, so the two meet at a sentence boundary),
- * grows to enclose them (and paraphrase passages that then meet become one): the
- * reader gets one passage for one rewritten stretch, with the verified copies inside it still
- * listed as their own exact passages, which alone count. */
-#define ENCLOSE_GAP 24 /* tokens: about a sentence */
+ * lies within ENCLOSE_GAP tokens of them on both sides (the gap exact passages merge
+ * across; a rewritten stretch often has a copied sentence at its edge), grows to enclose them (and
+ * paraphrase passages that then meet become one): the reader gets one passage for one rewritten
+ * stretch, with the verified copies inside it still listed as their own exact passages, which alone
+ * count. */
+#define ENCLOSE_GAP MERGE_CAP /* tokens: the gap exact passages merge across */
 
 static void enclose_exact(adal_report *r)
 {
