@@ -1,6 +1,6 @@
 /* test_para.c — the paraphrase stage (src/para.c) and how its passages count (score.c):
- * a Russian paraphrase written for this test, and a PAN Indonesian human-paraphrase case
- * from ../shared/data (skipped when absent). */
+ * a Russian and a Kazakh paraphrase written for this test, and a PAN Indonesian human-paraphrase
+ * case from ../shared/data (skipped when absent). */
 #include "../harness.h"
 #include "tok_helper.h"
 
@@ -95,6 +95,46 @@ TEST(para_russian_paraphrase_is_shown_not_counted)
     CHECK(r != NULL);
     if (r)
         CHECK_EQ_INT(adal_report_npassages(r), 0);
+    adal_report_free(r);
+    adal_doc_free(q);
+    adal_doc_free(s);
+}
+
+static const char KK_SRC[] =
+    "Абай Құнанбайұлы қазақтың ұлы ақыны, ағартушысы және ойшылы болып табылады. Ол Семей "
+    "өңіріндегі Шыңғыс тауының баурайында дүниеге келген. Абай жас кезінде медреседе оқып, араб "
+    "және парсы тілдерін меңгерген. Кейін орыс әдебиетімен танысып, Пушкин мен Лермонтовтың "
+    "шығармаларын қазақ тіліне аударған. Оның қара сөздері халықты білім алуға, еңбек етуге "
+    "және адал болуға шақырады.\n";
+
+static const char KK_PARA[] =
+    "Бұл жұмыста мен сүйікті ақыным туралы жазғым келеді.\n"
+    "Қазақтың ұлы ақыны әрі ойшылы Абай Құнанбайұлы халқына ағартушы ретінде танылды. Абай "
+    "Шыңғыс тауының етегінде, Семей өңірінде өмірге келді. Жастайынан медреседе білім алған Абай "
+    "араб пен парсы тілдерін жетік меңгерді. Орыс әдебиетімен танысқан соң ол Пушкин мен "
+    "Лермонтовтың шығармаларын ана тілімізге аударды. Абайдың қара сөздері халықты еңбек етуге, "
+    "білім алуға және адал болуға үндейді.\n"
+    "Сондықтан мен Абайдың кітаптарын оқуды бәріне ұсынамын.\n";
+
+TEST(para_kazakh_paraphrase_is_shown_not_counted)
+{
+    adal_doc *s = th_doc(KK_SRC), *q = th_doc(KK_PARA);
+    adal_report *r = s && q ? check1(q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r) {
+        long a = th_find16(q, "Қазақтың ұлы"), e = th_find16(q, "Сондықтан");
+        CHECK_EQ_INT(adal_report_npassages(r), 1);
+        const adal_passage *p = adal_report_passage(r, 0);
+        if (p) {
+            CHECK_EQ_INT(p->kind, ADAL_PASSAGE_PARAPHRASE);
+            CHECK_EQ_INT(p->qstart, a);
+            CHECK((long)p->qend < e && (long)p->qend + 3 >= e);
+            CHECK_EQ_INT(p->sstart, 0);
+        }
+        adal_score sc;
+        adal_report_score(r, &sc);
+        CHECK(sc.borrowed == 0.0 && sc.originality == 100.0);
+    }
     adal_report_free(r);
     adal_doc_free(q);
     adal_doc_free(s);
