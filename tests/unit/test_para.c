@@ -184,3 +184,69 @@ TEST(para_pan_simulated_case)
     adal_doc_free(s);
     adal_ctx_free(ctx);
 }
+
+/* PAN Indonesian random shuffling: suspicious-document00002 [4198,6043) is
+ * source-document00021 [10027,11870) with its words shuffled.
+ * The exact passages are the pieces that kept 8+ words in order, scattered over the source
+ * stretch; the paraphrase passage encloses all of them, so the grader (and PAN) sees one
+ * passage for the case, while only the verified pieces count. */
+TEST(para_pan_shuffled_case_is_one_outer_passage)
+{
+    if (!th_shared())
+        SKIP("../shared/data absent");
+    char qpath[512], spath[512];
+    snprintf(qpath, sizeof qpath, "%s",
+             th_path("data/pan-indonesian/suspicious-documents/suspicious-document00002.txt"));
+    snprintf(spath, sizeof spath, "%s",
+             th_path("data/pan-indonesian/source-documents/source-document00021.txt"));
+    if (!th_exists(qpath) || !th_exists(spath))
+        SKIP("../shared/data/pan-indonesian absent");
+    adal_ctx *ctx = NULL;
+    adal_doc *q = NULL, *s = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&q, ctx, qpath, NULL), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&s, ctx, spath, NULL), ADAL_OK);
+    if (q)
+        CHECK_EQ_INT(adal_doc_normalize(q, ctx), ADAL_OK);
+    if (s)
+        CHECK_EQ_INT(adal_doc_normalize(s, ctx), ADAL_OK);
+    adal_report *r = q && s ? check1c(ctx, q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r) {
+        const uint32_t c0 = 4198, c1 = 6043, s0 = 10027, s1 = 11870;
+        const adal_passage *outer = NULL;
+        size_t nexact = 0;
+        for (size_t i = 0; i < adal_report_npassages(r); i++) {
+            const adal_passage *p = adal_report_passage(r, i);
+            if (p->qend <= c0 || p->qstart >= c1)
+                continue;
+            if (p->kind == ADAL_PASSAGE_PARAPHRASE) {
+                CHECK(outer == NULL); /* one outer passage */
+                outer = p;
+            } else
+                nexact++;
+        }
+        CHECK(outer != NULL);
+        CHECK(nexact >= 3);
+        if (outer) {
+            uint32_t a = outer->qstart > c0 ? outer->qstart : c0;
+            uint32_t e = outer->qend < c1 ? outer->qend : c1;
+            CHECK(e > a && (e - a) * 10 >= (c1 - c0) * 9); /* 90 % of the case */
+            CHECK(outer->sstart < s1 && outer->send > s0);
+            for (size_t i = 0; i < adal_report_npassages(r); i++) {
+                const adal_passage *p = adal_report_passage(r, i);
+                if (p->kind == ADAL_PASSAGE_EXACT && p->qend > c0 && p->qstart < c1) {
+                    CHECK(p->qstart >= outer->qstart && p->qend <= outer->qend);
+                    CHECK(p->sstart >= outer->sstart && p->send <= outer->send);
+                }
+            }
+        }
+        adal_score sc;
+        adal_report_score(r, &sc);
+        CHECK(sc.borrowed > 0.0); /* the verified pieces count */
+    }
+    adal_report_free(r);
+    adal_doc_free(q);
+    adal_doc_free(s);
+    adal_ctx_free(ctx);
+}
