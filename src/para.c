@@ -35,6 +35,8 @@
 #define SEED_SHARED 3 /* content terms two sentences must share at least */
 #define MAX_GAP 3     /* sentences between clustered seeds, each side */
 #define MIN_SEEDS 2
+#define PER_SENT 5      /* seeds kept per essay sentence: its best source sentences */
+#define MAX_DF 1024     /* a term in more sentences is not walked (still weighs in the norms) */
 #define PARA_MIN_TOK 20 /* tokens on each side (Sanchez-Perez et al.: 150 characters) */
 
 /* ---- stop words (lower case, surface form) --------------------------------------------- */
@@ -534,8 +536,10 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
         if (a->n < SEED_SHARED || nq[i] <= 0)
             continue;
         for (uint32_t k = a->off; k < a->off + a->n; k++) {
-            for (uint32_t y = tab[tslot(tab, mask, pq.t[k].h)].head; y != UINT32_MAX;
-                 y = next[y]) {
+            const tslot_t *ts = &tab[tslot(tab, mask, pq.t[k].h)];
+            if (ts->df > MAX_DF)
+                continue; /* in most sentences: little weight, quadratic to walk */
+            for (uint32_t y = ts->head; y != UINT32_MAX; y = next[y]) {
                 uint32_t j = ps.t[y].sent;
                 if (!shared[j])
                     touched[nt++] = j;
@@ -543,17 +547,34 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
                 dot[j] += wq[k] * ws[y];
             }
         }
+        pseed best[PER_SENT];
+        size_t nb = 0;
         for (size_t x = 0; x < nt; x++) {
             uint32_t j = touched[x];
             double cos = nsn[j] > 0 ? dot[j] / sqrt(nq[i] * nsn[j]) : 0.0;
             double dice = 2.0 * shared[j] / (a->n + ps.s[j].n);
             if (shared[j] >= SEED_SHARED && cos >= SEED_COS && dice >= SEED_DICE) {
-                if (adal__grow((void **)&sd, &sdcap, nsd + 1, sizeof *sd))
-                    goto out;
-                sd[nsd++] = (pseed){i, j, cos, xq[i] || xs[j]};
+                /* keep the PER_SENT best source sentences (a repeated sentence would
+                 * otherwise seed quadratically) */
+                size_t at = nb < PER_SENT ? nb++ : PER_SENT;
+                if (at == PER_SENT && cos > best[PER_SENT - 1].cos)
+                    at = PER_SENT - 1;
+                if (at < PER_SENT) {
+                    best[at] = (pseed){i, j, cos, xq[i] || xs[j]};
+                    for (; at > 0 && best[at].cos > best[at - 1].cos; at--) {
+                        pseed t = best[at];
+                        best[at] = best[at - 1];
+                        best[at - 1] = t;
+                    }
+                }
             }
             shared[j] = 0;
             dot[j] = 0;
+        }
+        for (size_t b = 0; b < nb; b++) {
+            if (adal__grow((void **)&sd, &sdcap, nsd + 1, sizeof *sd))
+                goto out;
+            sd[nsd++] = best[b];
         }
     }
     rc = ADAL_OK;
