@@ -281,10 +281,12 @@ typedef struct adal_check_opts {
     unsigned min_tokens;        /* shortest passage kept, default 8 */
     unsigned min_letters;       /* default 50 */
     unsigned max_sources;       /* candidates verified per query, default 50 */
+    int no_paraphrase;          /* skip the paraphrase stage (its passages are shown, not
+                                   counted: compare --all ranks pairs without them) */
 } adal_check_opts;
 
 #define ADAL_CHECK_OPTS_VERSION 1
-#define ADAL_CHECK_OPTS_INIT {ADAL_CHECK_OPTS_VERSION, NULL, NULL, 0, 8, 50, 50}
+#define ADAL_CHECK_OPTS_INIT {ADAL_CHECK_OPTS_VERSION, NULL, NULL, 0, 8, 50, 50, 0}
 
 typedef struct adal_passage {
     uint32_t source;        /* index into the report's sources */
@@ -294,7 +296,13 @@ typedef struct adal_passage {
     uint32_t stok, sntok;   /* same in the source */
     double similarity;      /* matched tokens / passage tokens, 0..1 */
     int cited;              /* inside a quotation with a reference, or the bibliography */
+    int kind;               /* ADAL_PASSAGE_EXACT or ADAL_PASSAGE_PARAPHRASE */
 } adal_passage;
+
+/* Passage kinds: EXACT is verified token by token (copied text, edited or not);
+ * PARAPHRASE is a run of sentences saying the same in other words (tf-idf cosine and Dice
+ * of their content words), evidence for a reader rather than a proof. */
+enum { ADAL_PASSAGE_EXACT = 0, ADAL_PASSAGE_PARAPHRASE = 1 };
 
 typedef struct adal_source_result {
     const char *id;        /* path or corpus id */

@@ -51,6 +51,22 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf, const ada
                 const adal_fp *sf, size_t nsf, adal__common_fn common, const void *common_data,
                 adal__span **out, size_t *nout);
 
+/* ---- para.c: the paraphrase stage (sentence pairs, Sanchez-Perez et al. 2014) */
+typedef struct adal__pspan {
+    uint32_t qtok, qend, stok, send; /* tokens, as adal__span */
+    double sim;                      /* mean tf-idf cosine of its sentence pairs */
+    uint32_t nseeds;                 /* sentence pairs in it */
+} adal__pspan;
+
+/* The query side (stop words, its sentences and terms), built once per report. */
+typedef struct adal__para adal__para;
+int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out);
+void adal__para_free(adal__para *p);
+/* `ex` (n_ex, sorted by qtok): the exact spans already accepted for this source; sentences
+ * overlapping one of them on either side do not seed a paraphrase (they are explained). */
+int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, const adal__span *ex,
+                     size_t n_ex, adal__pspan **out, size_t *nout);
+
 /* ---- score.c */
 /* adal_report_add_source with a filter of common hashes (used by the reference set). */
 int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
@@ -63,8 +79,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
  * marks more hashes as common: they neither rank candidates nor seed passages (the batch's
  * cohort template). */
 int adal__refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs,
-                             const adal_doc *query, const adal_check_opts *opts,
-                             const size_t *skip, size_t n_skip, adal__common_fn extra,
-                             const void *extra_data);
+                             const adal_doc *query, const adal_check_opts *opts, const size_t *skip,
+                             size_t n_skip, adal__common_fn extra, const void *extra_data);
 
 #endif

@@ -73,6 +73,7 @@ static const char css[] =
     "a.m.cited{background:none;font-style:italic;border:1px dashed #555;"
     "text-decoration-line:none}\n"
     "a.m.cited sup.sn::after{content:' \\275D'}\n"
+    "a.m.para{background:none;border-bottom:2px dotted #555;text-decoration-line:none}\n"
     ".excl{color:#555;background:repeating-linear-gradient(135deg,#fff 0 4px,#e6e6e6 4px 8px);"
     "text-decoration:line-through #888}\n"
     ".ev{outline:1px dashed #000}.ev-homoglyph{outline:2px solid #000;outline-offset:1px}\n"
@@ -595,7 +596,11 @@ static void interval(hw *w, tctx *t, uint32_t a, uint32_t b)
     if (pi >= 0) {
         const adal_passage *p = adal_report_passage(t->r, (size_t)pi);
         out(w, "<a class=\"m s%u%s\" href=\"#pair-%ld\" data-p=\"%ld\" data-src=\"%u\"",
-            p->source % NPAL, p->cited ? " cited" : "", pi, pi, p->source);
+            p->source % NPAL,
+            p->kind == ADAL_PASSAGE_PARAPHRASE ? " para"
+            : p->cited                         ? " cited"
+                                               : "",
+            pi, pi, p->source);
         int also = 0;
         for (size_t i = (size_t)pi + 1; i < t->np; i++) {
             const adal_passage *o = adal_report_passage(t->r, i);
@@ -740,6 +745,8 @@ static void pairs(hw *w, const adal_report *r)
         out(w, " \xC2\xB7 %s %.2f", T("similarity"), p->similarity);
         if (p->cited)
             out(w, " \xC2\xB7 <b>%s</b>", T("cited"));
+        if (p->kind == ADAL_PASSAGE_PARAPHRASE)
+            out(w, " \xC2\xB7 <b class=\"para\">%s</b>", T("paraphrase, not counted"));
         out(w, "</h4><div class=\"cols\"><blockquote class=\"q\"><span class=\"tag\">%s</span>",
             T("essay"));
         text_slice(w, q, p->qstart, p->qend);

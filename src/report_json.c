@@ -99,6 +99,8 @@ static json_t *passage_json(jb *b, const adal_report *r, const adal_passage *p,
         side(b, src ? src->doc : NULL, p->sstart, p->send, p->stok, p->sntok, o->snippets));
     set(b, j, "similarity", jreal(b, adal__round4(p->similarity)));
     set(b, j, "cited", json_boolean(p->cited));
+    set(b, j, "kind",
+        chk(b, json_string(p->kind == ADAL_PASSAGE_PARAPHRASE ? "paraphrase" : "exact")));
     return j;
 }
 

@@ -27,6 +27,7 @@ enum {
     L_SOURCE,
     L_SIMILARITY,
     L_CITED_MARK,
+    L_PARAPHRASE,
     L_EVASION,
     L_SUSPICIOUS,
     L_WARNINGS,
@@ -56,6 +57,7 @@ static const char *const labels_en[L__COUNT] = {
     N_("source"),
     N_("similarity"),
     N_("cited"),
+    N_("paraphrase, not counted"),
     N_("Evasion"),
     N_("SUSPICIOUS"),
     N_("Warnings"),
@@ -230,10 +232,13 @@ static void write_passages(tw *w, const adal_report *r, size_t si, const adal_so
         if (p->source != si)
             continue;
         k++;
-        out(w, "   #%u  %s %u\xE2\x80\x93%u \xE2\x86\x94 %s %u\xE2\x80\x93%u  %s %.2f%s%s%s\n", k,
-            w->L[L_ESSAY], p->qstart, p->qend, w->L[L_SOURCE], p->sstart, p->send,
+        bool para = p->kind == ADAL_PASSAGE_PARAPHRASE;
+        out(w,
+            "   #%u  %s %u\xE2\x80\x93%u \xE2\x86\x94 %s %u\xE2\x80\x93%u  %s %.2f%s%s%s%s%s%s\n",
+            k, w->L[L_ESSAY], p->qstart, p->qend, w->L[L_SOURCE], p->sstart, p->send,
             w->L[L_SIMILARITY], p->similarity, p->cited ? "  [" : "",
-            p->cited ? w->L[L_CITED_MARK] : "", p->cited ? "]" : "");
+            p->cited ? w->L[L_CITED_MARK] : "", p->cited ? "]" : "", para ? "  [" : "",
+            para ? w->L[L_PARAPHRASE] : "", para ? "]" : "");
         if (!w->o->snippets || !src->doc)
             continue;
         size_t na, nb;

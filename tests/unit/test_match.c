@@ -280,49 +280,56 @@ TEST(match_insertions_deletions)
     }
 }
 
-TEST(match_reordered_blocks_are_separate)
+/* Blocks of 30 words pasted in the order 3, 2, 1: the aligner finds them as separate chains
+ * (in 3, 1, 2 the blocks 1 and 2 would be one chain: they are contiguous in the source too),
+ * and the report merges them into one passage, as PAN counts a reordered copy of one
+ * stretch of the source as one case: the essay's 90 words beside the source's 90. Blocks
+ * of one source that lie far apart in the essay stay separate passages. */
+TEST(match_reordered_blocks_are_one_passage)
 {
     words ab, ch;
     CHECK(load(&ab, &ch));
-    sb st, qt = {0};
-    adal_doc *src = abai_src(&ab, &st);
-    /* blocks of 30 words pasted in the order 3, 2, 1 (in 3, 1, 2 the blocks 1 and 2 would
-     * still be one passage: they are contiguous in the source too) */
-    size_t from[3] = {260, 230, 200};
-    size_t qa[3], qe[3];
-    sb_words(&qt, &ch, 0, 50);
-    for (int b = 0; b < 3; b++) {
-        qa[b] = qt.n + 1;
-        sb_words(&qt, &ab, from[b], 30);
-        qe[b] = qt.n;
-    }
-    sb_words(&qt, &ch, 50, 50);
-    adal_doc *q = th_doc(qt.s);
-    adal_report *r = src && q ? check1(q, src, NULL) : NULL;
-    CHECK(r != NULL);
-    if (r) {
-        CHECK_EQ_INT(adal_report_npassages(r), 3);
-        for (size_t b = 0; b < 3 && b < adal_report_npassages(r); b++) {
-            const adal_passage *p = adal_report_passage(r, b);
-            sb pre = {0};
-            sb_words(&pre, &ab, 0, from[b]);
-            size_t sa = pre.n + 1;
-            sb_words(&pre, &ab, from[b], 30);
-            uint32_t ess, ese, eqs, eqe;
-            tok_range(src, sa, pre.n, &ess, &ese);
-            tok_range(q, qa[b], qe[b], &eqs, &eqe);
-            CHECK_EQ_INT(p->qstart, eqs);
-            CHECK_EQ_INT(p->qend, eqe);
-            CHECK_EQ_INT(p->sstart, ess);
-            CHECK_EQ_INT(p->send, ese);
-            free(pre.s);
+    for (int far = 0; far <= 1; far++) {
+        sb st, qt = {0};
+        adal_doc *src = abai_src(&ab, &st);
+        size_t from[3] = {260, 230, 200};
+        size_t qa[3], qe[3];
+        sb_words(&qt, &ch, 0, 50);
+        for (int b = 0; b < 3; b++) {
+            if (far && b)
+                sb_words(&qt, &ch, 100 + 60 * (size_t)b, 60); /* 60 own words between */
+            qa[b] = qt.n + 1;
+            sb_words(&qt, &ab, from[b], 30);
+            qe[b] = qt.n;
         }
+        sb_words(&qt, &ch, 50, 50);
+        adal_doc *q = th_doc(qt.s);
+        adal_report *r = src && q ? check1(q, src, NULL) : NULL;
+        CHECK(r != NULL);
+        if (r) {
+            CHECK_EQ_INT(adal_report_npassages(r), far ? 3 : 1);
+            for (size_t b = 0; b < 3 && b < adal_report_npassages(r); b++) {
+                const adal_passage *p = adal_report_passage(r, b);
+                sb pre = {0};
+                sb_words(&pre, &ab, 0, far ? from[b] : from[2]);
+                size_t sa = pre.n + 1;
+                sb_words(&pre, &ab, far ? from[b] : from[2], far ? 30 : 90);
+                uint32_t ess, ese, eqs, eqe;
+                tok_range(src, sa, pre.n, &ess, &ese);
+                tok_range(q, qa[b], far ? qe[b] : qe[2], &eqs, &eqe);
+                CHECK_EQ_INT(p->qstart, eqs);
+                CHECK_EQ_INT(p->qend, eqe);
+                CHECK_EQ_INT(p->sstart, ess);
+                CHECK_EQ_INT(p->send, ese);
+                free(pre.s);
+            }
+        }
+        adal_report_free(r);
+        adal_doc_free(q);
+        adal_doc_free(src);
+        free(qt.s);
+        free(st.s);
     }
-    adal_report_free(r);
-    adal_doc_free(q);
-    adal_doc_free(src);
-    free(qt.s);
-    free(st.s);
     words_free(&ab);
     words_free(&ch);
 }
@@ -501,7 +508,7 @@ TEST(match_random_invariants)
                 CHECK(p->qtok + p->qntok <= q->ntoks && p->stok + p->sntok <= s->ntoks);
                 CHECK_EQ_INT(p->qstart, q->toks[p->qtok].start);
                 CHECK_EQ_INT(p->send, s->toks[p->stok + p->sntok - 1].end);
-                CHECK(p->similarity >= 0.5 && p->similarity <= 1.0);
+                CHECK(p->similarity > 0.0 && p->similarity <= 1.0);
                 CHECK(p->qntok >= 8);
             }
             adal_score sc;

@@ -142,7 +142,23 @@ def report_passages(rep):
             if None in (q0, q1, s0, s1):
                 continue
             out.append({"source": sid, "source_id": sid2, "qstart": int(q0), "qend": int(q1),
-                        "sstart": int(s0), "send": int(s1)})
+                        "sstart": int(s0), "send": int(s1),
+                        "kind": field(p, "kind", default="exact")})
+    return out
+
+
+def outer_passages(ps):
+    """The passages a detection evaluator should see: an exact passage enclosed on both sides
+    by a paraphrase passage of the same source is part of it (docs/FORMATS.md: the
+    paraphrase passage encloses the verified copies inside it), not a detection of its own."""
+    par = [p for p in ps if p.get("kind") == "paraphrase"]
+    out = []
+    for p in ps:
+        if p.get("kind") != "paraphrase" and any(
+                o["source"] == p["source"] and o["qstart"] <= p["qstart"] and p["qend"] <= o["qend"]
+                and o["sstart"] <= p["sstart"] and p["send"] <= o["send"] for o in par):
+            continue
+        out.append(p)
     return out
 
 

@@ -76,7 +76,7 @@ class Mapper:
         return C.map_span(mm[0], mm[1], a, b)
 
 
-def adal_detections(susp, srcdir):
+def adal_detections(susp, srcdir, outer=True):
     reps, dt = C.adal_check(susp, [srcdir])
     if reps is None:
         return None, dt, None
@@ -89,7 +89,8 @@ def adal_detections(susp, srcdir):
             rep = reps[k]
         if rep is None:
             continue
-        for p in C.report_passages(rep):
+        ps = C.report_passages(rep)
+        for p in C.outer_passages(ps) if outer else ps:
             src = p["source"]
             if not os.path.isabs(src) or not os.path.exists(src):
                 cand = os.path.join(srcdir, os.path.basename(src))
@@ -176,6 +177,12 @@ def main():
                                            else "every character matched"))
     m = C.plagdet(truth, dets)
     show("adal", m, cases)
+    raw, _, _ = adal_detections(susp, srcdir, outer=False)
+    if raw is not None and len(raw) != len(dets):
+        mr = C.plagdet(truth, raw)
+        print(f"  {'':9s} (every passage as a detection, the exact passages inside paraphrase"
+              f" ones too: {len(raw)} passages, PlagDet {mr['plagdet']:.4f},"
+              f" granularity {mr['granularity']:.4f})")
     merged = merge(dets, 300)
     if len(merged) < len(dets):
         mm = C.plagdet(truth, merged)

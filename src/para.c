@@ -1,0 +1,630 @@
+/* para.c — the paraphrase stage: sentence pairs that say the same thing in other words,
+ * after Sanchez-Perez, Sidorov & Gelbukh (2014), "A Winning Approach to Text Alignment for
+ * Text Reuse Detection at PAN 2014". It runs on a pair the candidate stage already chose
+ * (shared fingerprints), beside the exact aligner of match.c:
+ * - sentences: tokens split at . ! ? … ; and paragraph ends, long ones cut at SENT_MAX;
+ * - terms: content words (stop words of Kazakh, Russian, English and Indonesian and
+ *   numbers out),
+ *   stemmed: Cyrillic keys are stemmed already (norm_stem.c); Latin words get the Snowball
+ *   English or Indonesian stemmer, whichever language's stop words the document uses more;
+ * - seeds: sentence pairs with tf·idf cosine ≥ SEED_COS and Dice ≥ SEED_DICE over their
+ *   terms, idf over the sentences of the two documents;
+ * - extension: seeds clustered by their distance in sentences on both sides (split at gaps
+ *   over MAX_GAP on one side, then the other, until stable); a cluster is one passage from
+ *   its first to its last sentence on both sides;
+ * - filter: a cluster needs MIN_SEEDS seeds whose sentences no exact passage of the pair
+ *   already covers (a verbatim copy is also a run of identical sentences), and
+ *   PARA_MIN_TOK tokens on each side; of two clusters overlapping in the essay the
+ *   stronger stays.
+ * Its passages are of kind ADAL_PASSAGE_PARAPHRASE: evidence for a reader, see score.c for
+ * how they count.
+ */
+#include "match.h"
+
+#include <libstemmer.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+#include <xxhash.h>
+
+#define SENT_MAX 60   /* tokens: a longer sentence is cut */
+#define SENT_MIN 4    /* content terms: a shorter sentence joins the next */
+#define SEED_COS 0.33 /* Sanchez-Perez et al.: 0.33 and 0.33 */
+#define SEED_DICE 0.33
+#define SEED_SHARED 3 /* content terms two sentences must share at least */
+#define MAX_GAP 3     /* sentences between clustered seeds, each side */
+#define MIN_SEEDS 2
+#define PER_SENT 5      /* seeds kept per essay sentence: its best source sentences */
+#define MAX_DF 1024     /* a term in more sentences is not walked (still weighs in the norms) */
+#define PARA_MIN_TOK 20 /* tokens on each side (Sanchez-Perez et al.: 150 characters) */
+
+/* ---- stop words (lower case, surface form) --------------------------------------------- */
+
+static const char *const stop_en[] = {
+    "a",      "about",   "above",  "after",   "again", "against", "all",   "also",    "am",
+    "an",     "and",     "any",    "are",     "as",    "at",      "be",    "because", "been",
+    "before", "being",   "below",  "between", "both",  "but",     "by",    "can",     "could",
+    "did",    "do",      "does",   "doing",   "down",  "during",  "each",  "few",     "for",
+    "from",   "further", "had",    "has",     "have",  "having",  "he",    "her",     "here",
+    "hers",   "him",     "his",    "how",     "i",     "if",      "in",    "into",    "is",
+    "it",     "its",     "itself", "just",    "may",   "me",      "might", "more",    "most",
+    "must",   "my",      "no",     "nor",     "not",   "now",     "of",    "off",     "on",
+    "once",   "one",     "only",   "or",      "other", "our",     "out",   "over",    "own",
+    "same",   "she",     "should", "so",      "some",  "such",    "than",  "that",    "the",
+    "their",  "them",    "then",   "there",   "these", "they",    "this",  "those",   "through",
+    "to",     "too",     "under",  "until",   "up",    "very",    "was",   "we",      "were",
+    "what",   "when",    "where",  "which",   "while", "who",     "whom",  "why",     "will",
+    "with",   "would",   "you",    "your",    NULL};
+static const char *const stop_id[] = {
+    "yang",    "dan",      "di",      "ke",        "dari",      "ini",      "itu",    "dengan",
+    "untuk",   "pada",     "adalah",  "dalam",     "tidak",     "akan",     "juga",   "atau",
+    "oleh",    "sebagai",  "karena",  "bahwa",     "dapat",     "telah",    "ada",    "lebih",
+    "saat",    "sudah",    "hanya",   "bisa",      "kami",      "kita",     "mereka", "ia",
+    "dia",     "saya",     "anda",    "kamu",      "harus",     "masih",    "jika",   "para",
+    "seperti", "bagi",     "namun",   "tersebut",  "antara",    "sangat",   "secara", "agar",
+    "tentang", "hal",      "sebuah",  "suatu",     "setiap",    "semua",    "lain",   "maka",
+    "belum",   "pun",      "lagi",    "setelah",   "sebelum",   "hingga",   "sampai", "ketika",
+    "yaitu",   "yakni",    "serta",   "tetapi",    "tapi",      "jadi",     "bila",   "apabila",
+    "begitu",  "demikian", "menjadi", "merupakan", "melalui",   "terhadap", "kepada", "daripada",
+    "sejak",   "apa",      "siapa",   "mana",      "bagaimana", "mengapa",  "kenapa", "sini",
+    "sana",    "situ",     "nya",     "pula",      "sendiri",   "sedang",   "oleh",   "yg",
+    "dgn",     "tak",      "se",      "pernah",    NULL};
+static const char *const stop_ru[] = {
+    "и",       "в",       "во",      "не",      "что",     "он",      "на",       "я",
+    "с",       "со",      "как",     "а",       "то",      "все",     "всё",      "она",
+    "так",     "его",     "но",      "да",      "ты",      "к",       "ко",       "у",
+    "же",      "вы",      "за",      "бы",      "по",      "только",  "ее",       "её",
+    "мне",     "было",    "вот",     "от",      "меня",    "еще",     "ещё",      "нет",
+    "о",       "об",      "из",      "ему",     "когда",   "даже",    "ли",       "если",
+    "уже",     "или",     "ни",      "быть",    "был",     "него",    "до",       "вас",
+    "вам",     "ведь",    "там",     "потом",   "себя",    "ей",      "может",    "они",
+    "тут",     "где",     "есть",    "для",     "мы",      "тебя",    "их",       "чем",
+    "была",    "сам",     "чтоб",    "без",     "чего",    "тоже",    "себе",     "под",
+    "будет",   "тогда",   "кто",     "этот",    "того",    "потому",  "этого",    "какой",
+    "ним",     "здесь",   "этом",    "тем",     "чтобы",   "нее",     "неё",      "были",
+    "всех",    "можно",   "при",     "об",      "после",   "над",     "тот",      "через",
+    "эти",     "нас",     "про",     "всего",   "них",     "эту",     "этой",     "перед",
+    "том",     "такой",   "им",      "между",   "это",     "также",   "является", "являются",
+    "который", "которая", "которое", "которые", "которых", "которым", "которой",  "котором",
+    "этих",    "эта",     "свой",    "своей",   "свою",    "своих",   "своего",   "так",
+    "же",      "лишь",    NULL};
+static const char *const stop_kk[] = {
+    "және",   "мен",     "бен",   "пен",    "да",      "де",      "та",     "те",      "ғой",
+    "ғана",   "бұл",     "ол",    "осы",    "сол",     "мына",    "анау",   "бар",     "жоқ",
+    "емес",   "деп",     "үшін",  "туралы", "арқылы",  "бойынша", "сияқты", "секілді", "дейін",
+    "кейін",  "соң",     "бірақ", "алайда", "сонымен", "қатар",   "немесе", "әлде",    "не",
+    "әр",     "барлық",  "бәрі",  "кейбір", "біз",     "сіз",     "сен",    "олар",    "оның",
+    "оны",    "оған",    "онда",  "одан",   "біздің",  "сіздің",  "менің",  "сенің",   "өз",
+    "өзі",    "өзінің",  "қазір", "енді",   "тағы",    "әрі",     "ал",     "ма",      "ме",
+    "ба",     "бе",      "па",    "пе",     "тек",     "өте",     "ең",     "аса",     "еді",
+    "екен",   "болып",   "болды", "болған", "болады",  "бір",     "осы",    "бұның",   "мұның",
+    "сондай", "осындай", "кім",   "неге",   "қалай",   "қандай",  "яғни",   NULL};
+
+/* ---- a small hash set of 64-bit values --------------------------------------------------- */
+
+typedef struct hset {
+    uint64_t *v; /* 0 = empty (a real 0 hash is stored as 1) */
+    size_t mask;
+} hset;
+
+static int hset_init(hset *h, size_t n)
+{
+    size_t cap = 64;
+    while (cap < 2 * n)
+        cap *= 2;
+    h->v = adal__calloc(cap, sizeof *h->v);
+    h->mask = cap - 1;
+    return h->v ? ADAL_OK : ADAL_ENOMEM;
+}
+
+static size_t hset_slot(const hset *h, uint64_t x)
+{
+    x = x ? x : 1;
+    size_t k = (size_t)(x ^ (x >> 29)) & h->mask;
+    while (h->v[k] && h->v[k] != x)
+        k = (k + 1) & h->mask;
+    return k;
+}
+
+static void hset_add(hset *h, uint64_t x)
+{
+    h->v[hset_slot(h, x)] = x ? x : 1;
+}
+
+static bool hset_has(const hset *h, uint64_t x)
+{
+    return h->v[hset_slot(h, x)] != 0;
+}
+
+static uint64_t hstr(const char *s, size_t n, uint64_t seed)
+{
+    return XXH3_64bits_withSeed(s, n, seed);
+}
+
+/* ---- the sentence model of a document --------------------------------------------------- */
+
+typedef struct psent {
+    uint32_t t0, t1; /* tokens [t0, t1) */
+    uint32_t off, n; /* its terms: terms[off, off + n), sorted by hash, unique */
+} psent;
+
+typedef struct pterm {
+    uint64_t h;
+    uint32_t tf;
+    uint32_t sent;
+} pterm;
+
+typedef struct pdoc {
+    psent *s;
+    size_t ns;
+    pterm *t;
+    size_t nt;
+} pdoc;
+
+static void pdoc_free(pdoc *p)
+{
+    adal__free(p->s);
+    adal__free(p->t);
+    memset(p, 0, sizeof *p);
+}
+
+/* Lower-case UTF-8 of a token's surface text, at most cap - 4 bytes; 0 if longer. */
+static size_t surface(const adal_doc *d, const adal_token *t, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (uint32_t i = t->start; i < t->end && i < d->text16_len; i++) {
+        uint32_t c = d->text16[i];
+        if (c >= 0xD800 && c < 0xE000)
+            return 0;
+        c = (uint32_t)u_tolower((UChar32)c);
+        if (n + 4 >= cap)
+            return 0;
+        n += adal__utf8_put(buf + n, c);
+    }
+    return n;
+}
+
+enum { L_EN, L_ID, L_RU, L_KK, L_N };
+#define STOP_MAX 10 /* UTF-16 units of the longest stop word ("merupakan", "являются") */
+#define STOP_SEED 0x5354u
+
+static int stop_set(hset *h)
+{
+    static const char *const *const lists[L_N] = {stop_en, stop_id, stop_ru, stop_kk};
+    if (hset_init(h, 600))
+        return ADAL_ENOMEM;
+    for (int l = 0; l < L_N; l++)
+        for (size_t i = 0; lists[l][i]; i++) {
+            /* the language in the low 2 bits of a second hash tells the lists apart */
+            hset_add(h, hstr(lists[l][i], strlen(lists[l][i]), STOP_SEED) & ~(uint64_t)3);
+            hset_add(h, (hstr(lists[l][i], strlen(lists[l][i]), STOP_SEED + 1) & ~(uint64_t)3) |
+                            (uint64_t)l);
+        }
+    return ADAL_OK;
+}
+
+static bool is_break16(uint16_t c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ';' || c == '\n' || c == 0x3002;
+}
+
+static int term_cmp(const void *a, const void *b)
+{
+    const pterm *x = a, *y = b;
+    if (x->sent != y->sent)
+        return x->sent < y->sent ? -1 : 1;
+    return (x->h > y->h) - (x->h < y->h);
+}
+
+static bool ascii_word(const char *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)k[i] >= 0x80)
+            return false;
+    return n > 0;
+}
+
+static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
+{
+    size_t nt = d->ntoks;
+    uint64_t *th = NULL; /* term hash per token, 0 = not a term */
+    struct sb_stemmer *stem = NULL;
+    int rc = ADAL_ENOMEM;
+    memset(out, 0, sizeof *out);
+    if (nt == 0)
+        return ADAL_OK;
+    th = adal__calloc(nt, sizeof *th);
+    if (!th)
+        goto out;
+    /* stop words, and which Latin language the document writes */
+    unsigned votes[L_N] = {0};
+    char buf[96];
+    for (size_t i = 0; i < nt; i++) {
+        const adal_token *t = &d->toks[i];
+        /* no stop word is longer than STOP_MAX letters: longer tokens skip the look-up */
+        size_t n = t->end - t->start <= STOP_MAX ? surface(d, t, buf, sizeof buf) : 0;
+        if (n && hset_has(stop, hstr(buf, n, STOP_SEED) & ~(uint64_t)3)) {
+            uint64_t h2 = hstr(buf, n, STOP_SEED + 1) & ~(uint64_t)3;
+            for (int l = 0; l < L_N; l++)
+                if (hset_has(stop, h2 | (uint64_t)l))
+                    votes[l]++;
+            continue; /* a stop word: th[i] stays 0 */
+        }
+        if (t->flags & ADAL_TOK_NUMBER)
+            continue;        /* numbers are not words: th[i] stays 0 */
+        th[i] = t->hash | 1; /* provisional: the key's own hash */
+    }
+    if (votes[L_EN] + votes[L_ID] > 0)
+        stem = sb_stemmer_new(votes[L_ID] > votes[L_EN] ? "indonesian" : "english", "UTF_8");
+    for (size_t i = 0; stem && i < nt; i++) {
+        if (!th[i])
+            continue;
+        size_t kl;
+        const char *k = adal_doc_token_key(d, i, &kl);
+        if (!ascii_word(k, kl))
+            continue;
+        const sb_symbol *s = sb_stemmer_stem(stem, (const sb_symbol *)k, (int)kl);
+        if (!s)
+            goto out;
+        th[i] = hstr((const char *)s, (size_t)sb_stemmer_length(stem), 0x7374656Du);
+    }
+    /* sentences */
+    size_t scap = 0, tcap = 0;
+    uint32_t s0 = 0, terms = 0;
+    for (size_t i = 0; i < nt; i++) {
+        terms += th[i] != 0;
+        bool end = i + 1 == nt || i + 1 - s0 >= SENT_MAX;
+        if (!end) {
+            const adal_token *a = &d->toks[i], *b = &d->toks[i + 1];
+            if (a->seg != b->seg)
+                end = true;
+            for (uint32_t u = a->end; !end && u < b->start && u < d->text16_len; u++)
+                end = is_break16(d->text16[u]);
+        }
+        if (!end || (terms < SENT_MIN && i + 1 < nt && i + 1 - s0 < SENT_MAX))
+            continue;
+        if (adal__grow((void **)&out->s, &scap, out->ns + 1, sizeof *out->s))
+            goto out;
+        psent *ps = &out->s[out->ns];
+        ps->t0 = s0;
+        ps->t1 = (uint32_t)i + 1;
+        ps->off = (uint32_t)out->nt;
+        for (uint32_t k = s0; k <= i; k++) {
+            if (!th[k])
+                continue;
+            if (adal__grow((void **)&out->t, &tcap, out->nt + 1, sizeof *out->t))
+                goto out;
+            out->t[out->nt++] = (pterm){th[k], 1, (uint32_t)out->ns};
+        }
+        /* sort the sentence's terms and count repeats */
+        pterm *tt = out->t + ps->off;
+        size_t m = out->nt - ps->off, w = 0;
+        qsort(tt, m, sizeof *tt, term_cmp);
+        for (size_t k = 0; k < m; k++) {
+            if (w && tt[w - 1].h == tt[k].h)
+                tt[w - 1].tf++;
+            else
+                tt[w++] = tt[k];
+        }
+        out->nt = ps->off + w;
+        ps->n = (uint32_t)w;
+        out->ns++;
+        s0 = (uint32_t)i + 1;
+        terms = 0;
+    }
+    rc = ADAL_OK;
+out:
+    if (stem)
+        sb_stemmer_delete(stem);
+    adal__free(th);
+    if (rc)
+        pdoc_free(out);
+    return rc;
+}
+
+/* ---- seeds, clusters -------------------------------------------------------------------- */
+
+typedef struct pseed {
+    uint32_t i, j; /* query sentence, source sentence */
+    double cos;
+    int explained; /* either sentence overlaps an exact span */
+} pseed;
+
+static int seed_q_cmp(const void *a, const void *b)
+{
+    const pseed *x = a, *y = b;
+    if (x->i != y->i)
+        return x->i < y->i ? -1 : 1;
+    return (x->j > y->j) - (x->j < y->j);
+}
+
+static int seed_s_cmp(const void *a, const void *b)
+{
+    const pseed *x = a, *y = b;
+    if (x->j != y->j)
+        return x->j < y->j ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+typedef struct tslot_t {
+    uint64_t h;
+    uint32_t df, head; /* df 0 = empty; head: the source's first posting (a term index) */
+    double idf;
+} tslot_t;
+
+static size_t tslot(const tslot_t *t, size_t mask, uint64_t h)
+{
+    size_t k = (size_t)(h ^ (h >> 29)) & mask;
+    while (t[k].df && t[k].h != h)
+        k = (k + 1) & mask;
+    return k;
+}
+
+typedef struct pclust {
+    uint32_t i0, i1, j0, j1; /* sentences, inclusive */
+    uint32_t nseeds, fresh;  /* seeds, and those not explained by exact spans */
+    double cos;              /* sum of the seeds' cosines */
+} pclust;
+
+typedef struct cl_out {
+    pclust *c;
+    size_t n, cap;
+} cl_out;
+
+/* Split seeds [a, n) at gaps over MAX_GAP on one side, then the other, until stable. */
+static int cluster(pseed *sd, size_t n, int side, int stable, cl_out *o, int depth)
+{
+    qsort(sd, n, sizeof *sd, side ? seed_s_cmp : seed_q_cmp);
+    size_t parts = 1;
+    for (size_t k = 1; k < n; k++) {
+        uint32_t g = side ? sd[k].j - sd[k - 1].j : sd[k].i - sd[k - 1].i;
+        parts += g > MAX_GAP + 1;
+    }
+    if (parts == 1 && (stable || depth > 32)) {
+        pclust c = {UINT32_MAX, 0, UINT32_MAX, 0, (uint32_t)n, 0, 0};
+        for (size_t k = 0; k < n; k++) {
+            c.i0 = sd[k].i < c.i0 ? sd[k].i : c.i0;
+            c.i1 = sd[k].i > c.i1 ? sd[k].i : c.i1;
+            c.j0 = sd[k].j < c.j0 ? sd[k].j : c.j0;
+            c.j1 = sd[k].j > c.j1 ? sd[k].j : c.j1;
+            c.cos += sd[k].cos;
+            c.fresh += !sd[k].explained;
+        }
+        if (adal__grow((void **)&o->c, &o->cap, o->n + 1, sizeof *o->c))
+            return ADAL_ENOMEM;
+        o->c[o->n++] = c;
+        return ADAL_OK;
+    }
+    size_t a = 0;
+    for (size_t k = 1; k <= n; k++) {
+        uint32_t g = k < n ? (side ? sd[k].j - sd[k - 1].j : sd[k].i - sd[k - 1].i) : UINT32_MAX;
+        if (g <= MAX_GAP + 1)
+            continue;
+        int rc = cluster(sd + a, k - a, !side, parts == 1, o, depth + 1);
+        if (rc)
+            return rc;
+        a = k;
+    }
+    return ADAL_OK;
+}
+
+static int clust_cmp(const void *a, const void *b)
+{
+    const pclust *x = a, *y = b;
+    if (x->cos != y->cos)
+        return x->cos > y->cos ? -1 : 1;
+    return (x->i0 > y->i0) - (x->i0 < y->i0);
+}
+
+struct adal__para {
+    hset stop;
+    pdoc q;
+};
+
+void adal__para_free(adal__para *p)
+{
+    if (!p)
+        return;
+    adal__free(p->stop.v);
+    pdoc_free(&p->q);
+    adal__free(p);
+}
+
+int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
+{
+    adal__para *p = adal__calloc(1, sizeof *p);
+    *out = NULL;
+    if (!p || stop_set(&p->stop) || pdoc_build(q, &p->stop, &p->q)) {
+        adal__para_free(p);
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    }
+    *out = p;
+    return ADAL_OK;
+}
+
+/* 1 for each sentence overlapping one of the exact spans on that side. */
+static uint8_t *explained(const pdoc *p, const adal__span *ex, size_t n, int side)
+{
+    uint8_t *m = adal__calloc(p->ns ? p->ns : 1, 1);
+    if (!m)
+        return NULL;
+    for (size_t i = 0; i < p->ns; i++)
+        for (size_t k = 0; k < n && !m[i]; k++) {
+            uint32_t a = side ? ex[k].stok : ex[k].qtok, e = side ? ex[k].send : ex[k].qend;
+            m[i] = a < p->s[i].t1 && p->s[i].t0 < e;
+        }
+    return m;
+}
+
+int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, const adal__span *ex,
+                     size_t n_ex, adal__pspan **out, size_t *nout)
+{
+    uint8_t *xq = NULL, *xs = NULL;
+    pdoc ps = {0};
+    const pdoc pq = qp->q;
+    tslot_t *tab = NULL;
+    uint32_t *next = NULL;
+    double *wq = NULL, *ws = NULL, *nq = NULL, *nsn = NULL, *dot = NULL;
+    uint32_t *shared = NULL, *touched = NULL;
+    pseed *sd = NULL;
+    size_t nsd = 0, sdcap = 0;
+    cl_out cl = {0};
+    adal__pspan *res = NULL;
+    size_t nres = 0;
+    int rc = ADAL_ENOMEM;
+    *out = NULL;
+    *nout = 0;
+    if (pdoc_build(s, &qp->stop, &ps))
+        goto out;
+    rc = ADAL_OK;
+    if (!pq.ns || !ps.ns || !pq.nt || !ps.nt)
+        goto out;
+    rc = ADAL_ENOMEM;
+    xq = explained(&pq, ex, n_ex, 0);
+    xs = explained(&ps, ex, n_ex, 1);
+    if (!xq || !xs)
+        goto out;
+    /* one hash table of the terms of both documents: document frequency over the
+     * sentences of both, the idf, and the source's postings (a list through `next`) */
+    size_t na = pq.nt + ps.nt, cap = 64;
+    while (cap < 2 * na)
+        cap *= 2;
+    tab = adal__malloc(cap * sizeof *tab);
+    next = adal__malloc((ps.nt ? ps.nt : 1) * sizeof *next);
+    wq = adal__malloc((pq.nt ? pq.nt : 1) * sizeof *wq);
+    ws = adal__malloc((ps.nt ? ps.nt : 1) * sizeof *ws);
+    nq = adal__calloc(pq.ns, sizeof *nq);
+    nsn = adal__calloc(ps.ns, sizeof *nsn);
+    dot = adal__calloc(ps.ns, sizeof *dot);
+    shared = adal__calloc(ps.ns, sizeof *shared);
+    touched = adal__malloc(ps.ns * sizeof *touched);
+    if (!tab || !next || !wq || !ws || !nq || !nsn || !dot || !shared || !touched)
+        goto out;
+    for (size_t k = 0; k < cap; k++) {
+        tab[k].head = UINT32_MAX;
+        tab[k].df = 0;
+    }
+    size_t mask = cap - 1;
+    for (int side = 0; side < 2; side++) {
+        const pdoc *p = side ? &ps : &pq;
+        for (size_t k = 0; k < p->nt; k++) {
+            size_t x = tslot(tab, mask, p->t[k].h);
+            tab[x].h = p->t[k].h;
+            tab[x].df++;
+            if (side) {
+                next[k] = tab[x].head;
+                tab[x].head = (uint32_t)k;
+            }
+        }
+    }
+    double N = (double)(pq.ns + ps.ns);
+    for (size_t k = 0; k < cap; k++)
+        if (tab[k].df)
+            tab[k].idf = log(N / tab[k].df);
+    for (int side = 0; side < 2; side++) {
+        const pdoc *p = side ? &ps : &pq;
+        double *w = side ? ws : wq, *nn = side ? nsn : nq;
+        for (size_t k = 0; k < p->nt; k++) {
+            w[k] = p->t[k].tf * tab[tslot(tab, mask, p->t[k].h)].idf;
+            nn[p->t[k].sent] += w[k] * w[k];
+        }
+    }
+    for (uint32_t i = 0; i < pq.ns; i++) {
+        const psent *a = &pq.s[i];
+        size_t nt = 0;
+        if (a->n < SEED_SHARED || nq[i] <= 0)
+            continue;
+        for (uint32_t k = a->off; k < a->off + a->n; k++) {
+            const tslot_t *ts = &tab[tslot(tab, mask, pq.t[k].h)];
+            if (ts->df > MAX_DF)
+                continue; /* in most sentences: little weight, quadratic to walk */
+            for (uint32_t y = ts->head; y != UINT32_MAX; y = next[y]) {
+                uint32_t j = ps.t[y].sent;
+                if (!shared[j])
+                    touched[nt++] = j;
+                shared[j]++;
+                dot[j] += wq[k] * ws[y];
+            }
+        }
+        pseed best[PER_SENT];
+        size_t nb = 0;
+        for (size_t x = 0; x < nt; x++) {
+            uint32_t j = touched[x];
+            double cos = nsn[j] > 0 ? dot[j] / sqrt(nq[i] * nsn[j]) : 0.0;
+            double dice = 2.0 * shared[j] / (a->n + ps.s[j].n);
+            if (shared[j] >= SEED_SHARED && cos >= SEED_COS && dice >= SEED_DICE) {
+                /* keep the PER_SENT best source sentences (a repeated sentence would
+                 * otherwise seed quadratically) */
+                size_t at = nb < PER_SENT ? nb++ : PER_SENT;
+                if (at == PER_SENT && cos > best[PER_SENT - 1].cos)
+                    at = PER_SENT - 1;
+                if (at < PER_SENT) {
+                    best[at] = (pseed){i, j, cos, xq[i] || xs[j]};
+                    for (; at > 0 && best[at].cos > best[at - 1].cos; at--) {
+                        pseed t = best[at];
+                        best[at] = best[at - 1];
+                        best[at - 1] = t;
+                    }
+                }
+            }
+            shared[j] = 0;
+            dot[j] = 0;
+        }
+        for (size_t b = 0; b < nb; b++) {
+            if (adal__grow((void **)&sd, &sdcap, nsd + 1, sizeof *sd))
+                goto out;
+            sd[nsd++] = best[b];
+        }
+    }
+    rc = ADAL_OK;
+    if (!nsd)
+        goto out;
+    rc = cluster(sd, nsd, 0, 0, &cl, 0);
+    if (rc)
+        goto out;
+    /* strongest first; a cluster overlapping a kept one in the essay is dropped */
+    qsort(cl.c, cl.n, sizeof *cl.c, clust_cmp);
+    res = adal__malloc(cl.n * sizeof *res);
+    if (!res) {
+        rc = ADAL_ENOMEM;
+        goto out;
+    }
+    for (size_t c = 0; c < cl.n; c++) {
+        const pclust *k = &cl.c[c];
+        if (k->fresh < MIN_SEEDS)
+            continue;
+        if (pq.s[k->i1].t1 - pq.s[k->i0].t0 < PARA_MIN_TOK ||
+            ps.s[k->j1].t1 - ps.s[k->j0].t0 < PARA_MIN_TOK)
+            continue;
+        adal__pspan sp = {pq.s[k->i0].t0, pq.s[k->i1].t1,     ps.s[k->j0].t0,
+                          ps.s[k->j1].t1, k->cos / k->nseeds, k->nseeds};
+        bool clash = false;
+        for (size_t x = 0; x < nres && !clash; x++)
+            clash = sp.qtok < res[x].qend && res[x].qtok < sp.qend;
+        if (!clash)
+            res[nres++] = sp;
+    }
+    *out = res;
+    *nout = nres;
+    res = NULL;
+out:
+    if (rc == ADAL_ENOMEM)
+        rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    pdoc_free(&ps);
+    adal__free(xq);
+    adal__free(xs);
+    adal__free(tab);
+    adal__free(next);
+    adal__free(wq);
+    adal__free(ws);
+    adal__free(nq);
+    adal__free(nsn);
+    adal__free(dot);
+    adal__free(shared);
+    adal__free(touched);
+    adal__free(sd);
+    adal__free(cl.c);
+    adal__free(res);
+    return rc;
+}

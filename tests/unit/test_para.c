@@ -1,0 +1,252 @@
+/* test_para.c — the paraphrase stage (src/para.c) and how its passages count (score.c):
+ * a Russian and a Kazakh paraphrase written for this test, and a PAN Indonesian human-paraphrase
+ * case from ../shared/data (skipped when absent). */
+#include "../harness.h"
+#include "tok_helper.h"
+
+#include <adal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static adal_report *check1c(adal_ctx *ctx, adal_doc *q, const adal_doc *s, int no_para)
+{
+    adal_report *r = NULL;
+    adal_check_opts o = ADAL_CHECK_OPTS_INIT;
+    o.no_paraphrase = no_para;
+    if (adal_report_new(&r, ctx, q, &o) != ADAL_OK)
+        return NULL;
+    if (adal_report_add_source(r, ctx, s, "src") != ADAL_OK ||
+        adal_report_finish(r, ctx) != ADAL_OK) {
+        adal_report_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static adal_report *check1(adal_doc *q, const adal_doc *s, int no_para)
+{
+    return check1c(NULL, q, s, no_para);
+}
+
+static const char RU_SRC[] =
+    "Байкал является самым глубоким озером на планете и крупнейшим природным резервуаром "
+    "пресной воды. Озеро расположено в южной части Восточной Сибири, на границе Иркутской "
+    "области и Республики Бурятия. Его максимальная глубина составляет более тысячи шестисот "
+    "метров, а возраст озера учёные оценивают в двадцать пять миллионов лет. В Байкале обитает "
+    "множество эндемичных видов животных, среди которых байкальская нерпа и рыба омуль. Вода в "
+    "озере отличается необычайной прозрачностью и чистотой, поэтому камни на дне видны на "
+    "глубине до сорока метров.\n";
+
+static const char RU_PARA[] =
+    "Моё эссе посвящено природе родного края и тому, что я узнал летом.\n"
+    "Самое глубокое озеро планеты, Байкал, представляет собой крупнейший природный резервуар "
+    "пресной воды. Расположено озеро на юге Восточной Сибири, между Иркутской областью и "
+    "Бурятией. Максимальная глубина Байкала превышает тысячу шестьсот метров, а его возраст "
+    "учёные оценивают примерно в двадцать пять миллионов лет. Здесь обитают многие эндемичные "
+    "виды животных, например байкальская нерпа и омуль. Благодаря необычайной прозрачности и "
+    "чистоте воды камни на дне можно увидеть на глубине сорока метров.\n"
+    "В заключение скажу, что мне хотелось бы когда-нибудь побывать там самому.\n";
+
+/* The same topic in the student's own words: no sentence says what the source says. */
+static const char RU_OWN[] =
+    "Прошлым летом мы с отцом ездили на Байкал на поезде, дорога заняла четыре дня. Мы жили в "
+    "палатке у маленькой деревни и каждое утро ходили за хлебом в местный магазин. Вечерами "
+    "отец рассказывал мне, как в детстве ловил рыбу с дедом на этом берегу. Однажды мы видели "
+    "нерпу, но она быстро нырнула и больше не показывалась. Я решил, что обязательно вернусь "
+    "туда с друзьями, когда закончу школу.\n";
+
+TEST(para_russian_paraphrase_is_shown_not_counted)
+{
+    adal_doc *s = th_doc(RU_SRC), *q = th_doc(RU_PARA);
+    adal_report *r = s && q ? check1(q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r) {
+        long a = th_find16(q, "Самое глубокое"), e = th_find16(q, "сорока метров.");
+        size_t npara = 0;
+        for (size_t i = 0; i < adal_report_npassages(r); i++) {
+            const adal_passage *p = adal_report_passage(r, i);
+            if (p->kind != ADAL_PASSAGE_PARAPHRASE)
+                continue;
+            npara++;
+            /* the passage holds most of the paraphrased paragraph, and nothing before it */
+            CHECK((long)p->qstart >= a);
+            CHECK((long)p->qend <= e + 14);
+            CHECK((long)(p->qend - p->qstart) * 2 >= e - a);
+            CHECK(p->similarity > 0.33 && p->similarity <= 1.0);
+            CHECK(p->sstart < p->send);
+        }
+        CHECK_EQ_INT(npara, 1);
+        adal_score sc;
+        adal_report_score(r, &sc);
+        CHECK(sc.borrowed == 0.0); /* shown, not counted */
+        CHECK(sc.originality == 100.0);
+    }
+    adal_report_free(r);
+    /* without the stage: no passage at all (no 8-word run is shared) */
+    r = s && q ? check1(q, s, 1) : NULL;
+    CHECK(r != NULL);
+    if (r)
+        CHECK_EQ_INT(adal_report_npassages(r), 0);
+    adal_report_free(r);
+    adal_doc_free(q);
+    /* the same topic in own words: nothing */
+    q = th_doc(RU_OWN);
+    r = s && q ? check1(q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r)
+        CHECK_EQ_INT(adal_report_npassages(r), 0);
+    adal_report_free(r);
+    adal_doc_free(q);
+    adal_doc_free(s);
+}
+
+static const char KK_SRC[] =
+    "Абай Құнанбайұлы қазақтың ұлы ақыны, ағартушысы және ойшылы болып табылады. Ол Семей "
+    "өңіріндегі Шыңғыс тауының баурайында дүниеге келген. Абай жас кезінде медреседе оқып, араб "
+    "және парсы тілдерін меңгерген. Кейін орыс әдебиетімен танысып, Пушкин мен Лермонтовтың "
+    "шығармаларын қазақ тіліне аударған. Оның қара сөздері халықты білім алуға, еңбек етуге "
+    "және адал болуға шақырады.\n";
+
+static const char KK_PARA[] =
+    "Бұл жұмыста мен сүйікті ақыным туралы жазғым келеді.\n"
+    "Қазақтың ұлы ақыны әрі ойшылы Абай Құнанбайұлы халқына ағартушы ретінде танылды. Абай "
+    "Шыңғыс тауының етегінде, Семей өңірінде өмірге келді. Жастайынан медреседе білім алған Абай "
+    "араб пен парсы тілдерін жетік меңгерді. Орыс әдебиетімен танысқан соң ол Пушкин мен "
+    "Лермонтовтың шығармаларын ана тілімізге аударды. Абайдың қара сөздері халықты еңбек етуге, "
+    "білім алуға және адал болуға үндейді.\n"
+    "Сондықтан мен Абайдың кітаптарын оқуды бәріне ұсынамын.\n";
+
+TEST(para_kazakh_paraphrase_is_shown_not_counted)
+{
+    adal_doc *s = th_doc(KK_SRC), *q = th_doc(KK_PARA);
+    adal_report *r = s && q ? check1(q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r) {
+        long a = th_find16(q, "Қазақтың ұлы"), e = th_find16(q, "Сондықтан");
+        CHECK_EQ_INT(adal_report_npassages(r), 1);
+        const adal_passage *p = adal_report_passage(r, 0);
+        if (p) {
+            CHECK_EQ_INT(p->kind, ADAL_PASSAGE_PARAPHRASE);
+            CHECK_EQ_INT(p->qstart, a);
+            CHECK((long)p->qend < e && (long)p->qend + 3 >= e);
+            CHECK_EQ_INT(p->sstart, 0);
+        }
+        adal_score sc;
+        adal_report_score(r, &sc);
+        CHECK(sc.borrowed == 0.0 && sc.originality == 100.0);
+    }
+    adal_report_free(r);
+    adal_doc_free(q);
+    adal_doc_free(s);
+}
+
+/* PAN Indonesian: suspicious-document00006 [17027,18368) is a human paraphrase (simulated)
+ * of source-document00022 [44331,46230); the exact stage finds none of it. The text files
+ * are LF-only UTF-8, so adal's UTF-16 offsets are PAN's character offsets. */
+TEST(para_pan_simulated_case)
+{
+    if (!th_shared())
+        SKIP("../shared/data absent");
+    const char *sp =
+        th_path("data/pan-indonesian/suspicious-documents/suspicious-document00006.txt");
+    char qpath[512];
+    snprintf(qpath, sizeof qpath, "%s", sp);
+    const char *srcp = th_path("data/pan-indonesian/source-documents/source-document00022.txt");
+    if (!th_exists(qpath) || !th_exists(srcp))
+        SKIP("../shared/data/pan-indonesian absent");
+    adal_doc *q = NULL, *s = NULL;
+    adal_ctx *ctx = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&q, ctx, qpath, NULL), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&s, ctx, srcp, NULL), ADAL_OK);
+    if (q)
+        CHECK_EQ_INT(adal_doc_normalize(q, ctx), ADAL_OK);
+    if (s)
+        CHECK_EQ_INT(adal_doc_normalize(s, ctx), ADAL_OK);
+    adal_report *r = q && s ? check1c(ctx, q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r) {
+        uint32_t best = 0;
+        for (size_t i = 0; i < adal_report_npassages(r); i++) {
+            const adal_passage *p = adal_report_passage(r, i);
+            if (p->kind != ADAL_PASSAGE_PARAPHRASE || p->send <= 44331 || p->sstart >= 46230)
+                continue;
+            uint32_t a = p->qstart > 17027 ? p->qstart : 17027;
+            uint32_t e = p->qend < 18368 ? p->qend : 18368;
+            if (e > a && e - a > best)
+                best = e - a;
+            CHECK(p->qstart + 200 >= 17027 && p->qend <= 18368 + 200); /* near the case */
+        }
+        CHECK(best * 2 >= 18368 - 17027); /* at least half of the case */
+    }
+    adal_report_free(r);
+    adal_doc_free(q);
+    adal_doc_free(s);
+    adal_ctx_free(ctx);
+}
+
+/* PAN Indonesian random shuffling: suspicious-document00002 [4198,6043) is
+ * source-document00021 [10027,11870) with its words shuffled.
+ * The exact passages are the pieces that kept 8+ words in order, scattered over the source
+ * stretch; the paraphrase passage encloses all of them, so the grader (and PAN) sees one
+ * passage for the case, while only the verified pieces count. */
+TEST(para_pan_shuffled_case_is_one_outer_passage)
+{
+    if (!th_shared())
+        SKIP("../shared/data absent");
+    char qpath[512], spath[512];
+    snprintf(qpath, sizeof qpath, "%s",
+             th_path("data/pan-indonesian/suspicious-documents/suspicious-document00002.txt"));
+    snprintf(spath, sizeof spath, "%s",
+             th_path("data/pan-indonesian/source-documents/source-document00021.txt"));
+    if (!th_exists(qpath) || !th_exists(spath))
+        SKIP("../shared/data/pan-indonesian absent");
+    adal_ctx *ctx = NULL;
+    adal_doc *q = NULL, *s = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&q, ctx, qpath, NULL), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&s, ctx, spath, NULL), ADAL_OK);
+    if (q)
+        CHECK_EQ_INT(adal_doc_normalize(q, ctx), ADAL_OK);
+    if (s)
+        CHECK_EQ_INT(adal_doc_normalize(s, ctx), ADAL_OK);
+    adal_report *r = q && s ? check1c(ctx, q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r) {
+        const uint32_t c0 = 4198, c1 = 6043, s0 = 10027, s1 = 11870;
+        const adal_passage *outer = NULL;
+        size_t nexact = 0;
+        for (size_t i = 0; i < adal_report_npassages(r); i++) {
+            const adal_passage *p = adal_report_passage(r, i);
+            if (p->qend <= c0 || p->qstart >= c1)
+                continue;
+            if (p->kind == ADAL_PASSAGE_PARAPHRASE) {
+                CHECK(outer == NULL); /* one outer passage */
+                outer = p;
+            } else
+                nexact++;
+        }
+        CHECK(outer != NULL);
+        CHECK(nexact >= 3);
+        if (outer) {
+            uint32_t a = outer->qstart > c0 ? outer->qstart : c0;
+            uint32_t e = outer->qend < c1 ? outer->qend : c1;
+            CHECK(e > a && (e - a) * 10 >= (c1 - c0) * 9); /* 90 % of the case */
+            CHECK(outer->sstart < s1 && outer->send > s0);
+            for (size_t i = 0; i < adal_report_npassages(r); i++) {
+                const adal_passage *p = adal_report_passage(r, i);
+                if (p->kind == ADAL_PASSAGE_EXACT && p->qend > c0 && p->qstart < c1) {
+                    CHECK(p->qstart >= outer->qstart && p->qend <= outer->qend);
+                    CHECK(p->sstart >= outer->sstart && p->send <= outer->send);
+                }
+            }
+        }
+        adal_score sc;
+        adal_report_score(r, &sc);
+        CHECK(sc.borrowed > 0.0); /* the verified pieces count */
+    }
+    adal_report_free(r);
+    adal_doc_free(q);
+    adal_doc_free(s);
+    adal_ctx_free(ctx);
+}
