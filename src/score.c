@@ -236,6 +236,30 @@ out:
     return rc;
 }
 
+/* Append the passage of query tokens [qtok, qend) and source tokens [stok, send) of source
+ * number si to the report. */
+static int push_passage(adal_report *r, adal_ctx *ctx, uint32_t si, const adal_doc *src,
+                        uint32_t qtok, uint32_t qend, uint32_t stok, uint32_t send, double sim,
+                        int kind)
+{
+    if (adal__grow((void **)&r->pas, &r->pas_cap, r->npas + 1, sizeof *r->pas))
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    adal_passage *p = &r->pas[r->npas++];
+    memset(p, 0, sizeof *p);
+    p->source = si;
+    p->qstart = r->q->toks[qtok].start;
+    p->qend = r->q->toks[qend - 1].end;
+    p->sstart = src->toks[stok].start;
+    p->send = src->toks[send - 1].end;
+    p->qtok = qtok;
+    p->qntok = qend - qtok;
+    p->stok = stok;
+    p->sntok = send - stok;
+    p->similarity = sim;
+    p->kind = kind;
+    return ADAL_OK;
+}
+
 int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
                             adal__common_fn common, const void *common_data)
 {
@@ -262,7 +286,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
     uint32_t si = (uint32_t)r->nsrc;
     unsigned min_tok = r->opts.min_tokens ? r->opts.min_tokens : 8;
     unsigned min_let = r->opts.min_letters;
-    const adal_token *qt = r->q->toks, *st = src->toks;
+    const adal_token *qt = r->q->toks;
     size_t nacc = 0;
     for (size_t k = 0; k < nsp; k++) {
         const adal__span *s = &sp[k];
@@ -274,22 +298,10 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
         uint32_t qs = qt[s->qtok].start, qe = qt[s->qend - 1].end;
         if (count_alnum(r->q, qs, qe) < min_let)
             continue;
-        if (adal__grow((void **)&r->pas, &r->pas_cap, r->npas + 1, sizeof *r->pas)) {
-            rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
+        rc = push_passage(r, ctx, si, src, s->qtok, s->qend, s->stok, s->send, sim,
+                          ADAL_PASSAGE_EXACT);
+        if (rc)
             goto out;
-        }
-        adal_passage *p = &r->pas[r->npas++];
-        memset(p, 0, sizeof *p);
-        p->source = si;
-        p->qstart = qs;
-        p->qend = qe;
-        p->sstart = st[s->stok].start;
-        p->send = st[s->send - 1].end;
-        p->qtok = s->qtok;
-        p->qntok = qn;
-        p->stok = s->stok;
-        p->sntok = sn;
-        p->similarity = sim;
         sp[nacc++] = *s; /* the accepted spans, for the paraphrase stage */
     }
     if (para_mode() && !r->opts.no_paraphrase && r->npara_src < PARA_MAX_SOURCES) {
@@ -306,23 +318,8 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
             uint32_t qs = qt[s->qtok].start, qe = qt[s->qend - 1].end;
             if (qn < min_tok || count_alnum(r->q, qs, qe) < min_let)
                 continue;
-            if (adal__grow((void **)&r->pas, &r->pas_cap, r->npas + 1, sizeof *r->pas)) {
-                rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
-                break;
-            }
-            adal_passage *p = &r->pas[r->npas++];
-            memset(p, 0, sizeof *p);
-            p->source = si;
-            p->qstart = qs;
-            p->qend = qe;
-            p->sstart = st[s->stok].start;
-            p->send = st[s->send - 1].end;
-            p->qtok = s->qtok;
-            p->qntok = qn;
-            p->stok = s->stok;
-            p->sntok = s->send - s->stok;
-            p->similarity = s->sim > 1.0 ? 1.0 : s->sim;
-            p->kind = ADAL_PASSAGE_PARAPHRASE;
+            rc = push_passage(r, ctx, si, src, s->qtok, s->qend, s->stok, s->send,
+                              s->sim > 1.0 ? 1.0 : s->sim, ADAL_PASSAGE_PARAPHRASE);
         }
         adal__free(pp);
         if (rc)
