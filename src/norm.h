@@ -48,6 +48,12 @@ struct adal__norm {
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
     struct adal__key_cache *keys;     /* word → key (norm.c), lazily allocated; it also
                                          spares Snowball the frequent words */
+    /* adal_doc_normalize's per-paragraph scratch (norm.c run.raw, run.pt), kept from one
+     * document to the next so a batch does not allocate and grow them again per document */
+    uint32_t *raw;
+    size_t raw_cap;
+    void *pt;
+    size_t pt_cap;
 };
 
 /* Sets in the context's word → key cache (0: none yet); for tests. */
