@@ -624,14 +624,18 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                     r->pending_invis = false;
                 }
                 t->end = i + 1;
-                if ((rc =
-                         tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o, ocl)))
-                    return rc;
-                /* the rest of a run of such letters (most of every word), with the checks
-                 * above that cannot change inside it taken once: no invisible or odd-space
-                 * run is pending, the token is open; tok_add's, in the loop condition */
+                /* this letter and the rest of a run of such letters (most of every word), with
+                 * the checks above that cannot change inside it taken once: no invisible or
+                 * odd-space run is pending, the token is open; tok_add's, in the loop
+                 * condition (c0 is NT_PLAIN: the loop takes it too, unless the token is full
+                 * or run.raw must grow, which tok_add does) */
                 ptok *p = &r->pt[r->npt - 1];
-                i++;
+                if (p->nraw >= ADAL_NORM_MAX_CP || r->nraw >= r->raw_cap) {
+                    if ((rc = tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o,
+                                      ocl)))
+                        return rc;
+                    i++;
+                }
                 /* the token's sums in locals: r->raw may alias them for the compiler */
                 uint32_t *raw = r->raw;
                 size_t rn = r->nraw, cap = r->raw_cap;
