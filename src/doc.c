@@ -206,30 +206,32 @@ int adal__b_begin_para(adal__builder *b, adal_part part)
 }
 
 /* Is s[0..n) valid UTF-8 without NUL or CR (so it can be appended as it is)? One pass,
- * eight bytes at a time over ASCII and over four two-byte letters (Cyrillic, Latin-1): the
- * ingest stage hands over all the text of a document through here. */
+ * eight bytes at a time while they are ASCII and two-byte letters (Cyrillic, Latin-1) in any
+ * mix, with no branch on the bytes: the ingest stage hands over all the text of a document
+ * through here, and Kazakh and Russian words alternate with ASCII spaces. */
 static bool plain_utf8(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u,
+                   low7 = 0x7F7F7F7F7F7F7F7Fu;
     size_t i = 0;
     while (i < n) {
         if (n - i >= 8) {
+            /* bit 7 of each byte of these masks says: */
             uint64_t w;
             memcpy(&w, u + i, 8);
-            if (!(w & highs)) {
-                uint64_t cr = w ^ (ones * '\r');
-                if (((w - ones) & ~w & highs) || ((cr - ones) & ~cr & highs))
-                    return false; /* a NUL or a CR: the careful path */
-                i += 8;
-                continue;
-            }
-            /* four two-byte letters: a lead byte C2..DF, then a continuation byte */
-            if ((u[i] & 0xE0) == 0xC0 && (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xE0) == 0xC0 &&
-                (u[i + 3] & 0xC0) == 0x80 && (u[i + 4] & 0xE0) == 0xC0 &&
-                (u[i + 5] & 0xC0) == 0x80 && (u[i + 6] & 0xE0) == 0xC0 &&
-                (u[i + 7] & 0xC0) == 0x80 && u[i] >= 0xC2 && u[i + 2] >= 0xC2 && u[i + 4] >= 0xC2 &&
-                u[i + 6] >= 0xC2) {
+            uint64_t cont = w & ~(w << 1) & highs; /* 10xxxxxx */
+            uint64_t lead = w & (w << 1) & highs;  /* 11xxxxxx */
+            uint64_t t = (w & low7) + low7;        /* no carry out of a byte */
+            uint64_t zero = ~(t | w) & highs;      /* 0x00 */
+            uint64_t c = w ^ (ones * '\r');
+            uint64_t cr = ~(((c & low7) + low7) | c) & highs; /* 0x0D */
+            uint64_t x = w & (ones * 0x1E);
+            uint64_t big = ((x & low7) + low7) & highs; /* bits 4..1 not all 0: not C0/C1 */
+            /* every lead is C2..DF (bit 5 clear, not C0/C1), followed in the window by a
+             * continuation byte, and every continuation byte follows such a lead */
+            if (!(zero | cr) && !(lead & (w << 2)) && !(lead & ~big) && (lead << 8) == cont &&
+                !(lead >> 63)) {
                 i += 8;
                 continue;
             }
@@ -382,37 +384,46 @@ int adal__b_finish(adal__builder *b, adal_doc **out)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, k = 0;
     bool alnum = false;
-    while (i < n) {
-        size_t start = i;
-        uint32_t cp = u[i];
-        unsigned next = u[i + 1]; /* b->text is NUL-terminated: u[n] is readable */
-        if (cp < 0x80 || (cp >= 0xC2 && cp <= 0xDF && i + 1 < n)) {
-            /* one or two bytes, without a branch on which: the text alternates between
-             * ASCII spaces and two-byte letters every word */
-            bool two = cp >= 0x80;
-            cp = two ? ((cp & 0x1F) << 6) | (next & 0x3F) : cp;
-            i += 1 + (size_t)two;
-        } else {
-            cp = adal__utf8_next(s, n, &i);
-        }
-        if (!alnum) {
-            if (cp < 0x80)
-                alnum = (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
-            else
-                alnum = cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD && cp != 0xFEFF &&
-                        !(cp >= 0x2000 && cp <= 0x2BFF);
-        }
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            off8[k] = (uint32_t)start;
-            t16[k++] = (uint16_t)(0xD800 + (cp >> 10));
-            off8[k] = (uint32_t)start;
-            t16[k++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
-        } else {
-            off8[k] = (uint32_t)start;
-            t16[k++] = (uint16_t)cp;
-        }
-    }
+    /* one code point at u[i] to t16/off8; the same loop twice, the first also asking
+     * whether the text so far held a letter or digit, the second (the rest of the text once
+     * one is met) without that question */
+#define B_FINISH_STEP(CHECK)                                                                    \
+    do {                                                                                        \
+        size_t start = i;                                                                       \
+        uint32_t cp = u[i];                                                                     \
+        unsigned next = u[i + 1]; /* b->text is NUL-terminated: u[n] is readable */             \
+        if (cp < 0x80 || (cp >= 0xC2 && cp <= 0xDF && i + 1 < n)) {                             \
+            /* one or two bytes, without a branch on which: the text alternates between       \
+             * ASCII spaces and two-byte letters every word */                                 \
+            bool two = cp >= 0x80;                                                              \
+            cp = two ? ((cp & 0x1F) << 6) | (next & 0x3F) : cp;                                 \
+            i += 1 + (size_t)two;                                                               \
+        } else {                                                                                \
+            cp = adal__utf8_next(s, n, &i);                                                     \
+        }                                                                                       \
+        if (CHECK) {                                                                            \
+            if (cp < 0x80)                                                                      \
+                alnum = (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z'); \
+            else                                                                                \
+                alnum = cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD &&               \
+                        cp != 0xFEFF && !(cp >= 0x2000 && cp <= 0x2BFF);                        \
+        }                                                                                       \
+        if (cp >= 0x10000) {                                                                    \
+            cp -= 0x10000;                                                                      \
+            off8[k] = (uint32_t)start;                                                          \
+            t16[k++] = (uint16_t)(0xD800 + (cp >> 10));                                         \
+            off8[k] = (uint32_t)start;                                                          \
+            t16[k++] = (uint16_t)(0xDC00 + (cp & 0x3FF));                                       \
+        } else {                                                                                \
+            off8[k] = (uint32_t)start;                                                          \
+            t16[k++] = (uint16_t)cp;                                                            \
+        }                                                                                       \
+    } while (0)
+    while (i < n && !alnum)
+        B_FINISH_STEP(true);
+    while (i < n)
+        B_FINISH_STEP(false);
+#undef B_FINISH_STEP
     off8[k] = (uint32_t)n;
     t16[k] = 0;
     for (size_t j = 0; j < d->nsegs; j++) {

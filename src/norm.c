@@ -124,10 +124,48 @@ unsigned adal__norm_class(const struct adal__norm *n, uint32_t cp)
 static unsigned evidence_bits(const struct adal__norm *nm, uint32_t c);
 static uint64_t ev_spread(unsigned v);
 
+/* What pass 1 adds of an NT_PLAIN code point c below U+0500 (struct adal__norm.plain): its
+ * NFKC_CF (a letter or digit below U+0500, never 0), whether that is a folded Latin or Greek
+ * capital (RAW_UPPER), its function-word code (fw_code, 0xFF none) and which one of the
+ * token's counts it adds to, as tok_add's chain decides (Cyrillic, with Kazakh-only and
+ * Russian-only; else Latin; else Greek; else digit). */
+enum {
+    PL_UPPER = 1u << 11,
+    PL_FW_SHIFT = 12, /* 8 bits */
+    PL_CYR = 1u << 20,
+    PL_KK = 1u << 21,
+    PL_RU = 1u << 22,
+    PL_LAT = 1u << 23,
+    PL_GRK = 1u << 24,
+    PL_DIG = 1u << 25,
+};
+
+static uint8_t fw_code[0x4F0 - 0x430];
+static void fw_ready(void);
+
+static uint32_t pl_pack(const struct adal__norm *n, uint32_t c)
+{
+    uint32_t lo = n->out[c], f = lo - 0x430;
+    unsigned lcl = n->cls[lo];
+    uint32_t v = lo | (uint32_t)(f < sizeof fw_code ? fw_code[f] : 0xFF) << PL_FW_SHIFT;
+    if (c != lo && (lcl & (NT_LAT | NT_GRK)))
+        v |= PL_UPPER;
+    if (lcl & NT_CYR)
+        v |= PL_CYR | (lcl & NT_KK ? PL_KK : 0) | (lcl & NT_RU ? PL_RU : 0);
+    else if (lcl & NT_LAT)
+        v |= PL_LAT;
+    else if (lcl & NT_GRK)
+        v |= PL_GRK;
+    else if (lcl & NT_DIGIT)
+        v |= PL_DIG;
+    return v;
+}
+
 static int norm_init(adal_ctx *ctx)
 {
     if (ctx->norm)
         return ADAL_OK;
+    fw_ready(); /* fw_code, for n->plain */
     struct adal__norm *n = adal__calloc(1, sizeof *n);
     if (!n)
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
@@ -158,6 +196,9 @@ static int norm_init(adal_ctx *ctx)
             (n->cls[o] & NT_ALNUM))
             n->cls[cp] = (uint16_t)(c | NT_PLAIN);
     }
+    /* pass 1's letter loop: out, the class of out and its function-word code in one load */
+    for (uint32_t cp = 0; cp < ADAL_NORM_FAST; cp++)
+        n->plain[cp] = n->cls[cp] & NT_PLAIN ? pl_pack(n, cp) : 0;
     /* NULL: ICU every time */
     n->cls_bmp = adal__calloc(0x10000, sizeof *n->cls_bmp);
     n->out_bmp = n->cls_bmp ? adal__calloc(0x10000, sizeof *n->out_bmp) : NULL;
@@ -182,6 +223,8 @@ void adal__norm_free(struct adal__norm *n)
     if (n->ru)
         sb_stemmer_delete(n->ru);
     kc_free(n->keys);
+    adal__free(n->raw);
+    adal__free(n->pt);
     adal__free(n->cls_bmp);
     adal__free(n->out_bmp);
     adal__free(n);
@@ -422,8 +465,6 @@ typedef struct ptok {
     uint64_t kh;      /* pass 2: kc_hash of its letters after the look-alike fold, 0 none */
 } ptok;
 
-/* The function-word code of each letter from а (U+0430) on: fw_init. */
-static uint8_t fw_code[0x4F0 - 0x430];
 
 /* What pass 1 keeps of a letter besides the letter: the word-cache hash and the packed
  * function-word codes (so pass 2 walks the letters again only of words it folded). */
@@ -583,14 +624,18 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                     r->pending_invis = false;
                 }
                 t->end = i + 1;
-                if ((rc =
-                         tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o, ocl)))
-                    return rc;
-                /* the rest of a run of such letters (most of every word), with the checks
-                 * above that cannot change inside it taken once: no invisible or odd-space
-                 * run is pending, the token is open; tok_add's, in the loop condition */
+                /* this letter and the rest of a run of such letters (most of every word), with
+                 * the checks above that cannot change inside it taken once: no invisible or
+                 * odd-space run is pending, the token is open; tok_add's, in the loop
+                 * condition (c0 is NT_PLAIN: the loop takes it too, unless the token is full
+                 * or run.raw must grow, which tok_add does) */
                 ptok *p = &r->pt[r->npt - 1];
-                i++;
+                if (p->nraw >= ADAL_NORM_MAX_CP || r->nraw >= r->raw_cap) {
+                    if ((rc = tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o,
+                                      ocl)))
+                        return rc;
+                    i++;
+                }
                 /* the token's sums in locals: r->raw may alias them for the compiler */
                 uint32_t *raw = r->raw;
                 size_t rn = r->nraw, cap = r->raw_cap;
@@ -599,33 +644,29 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                 bool kbad = p->kbad, fwbad = p->fwbad;
                 unsigned cyr = p->cyr, kk = p->kk, ru = p->ru, lat = p->lat, grk = p->grk,
                          dig = p->dig;
+                /* one load a letter (n->plain: out, its class, its function-word code) and
+                 * no branch on the letter's script */
                 while (i < e && nr < ADAL_NORM_MAX_CP && rn < cap) {
                     uint32_t c = s[i];
-                    if (c >= ADAL_NORM_FAST || !(n->cls[c] & NT_PLAIN) ||
-                        (i + 1 < e &&
-                         !(s[i + 1] < ADAL_NORM_FAST && (n->cls[s[i + 1]] & NT_BOUND))))
+                    uint32_t pl = c < ADAL_NORM_FAST ? n->plain[c] : 0;
+                    if (!pl || (i + 1 < e &&
+                                !(s[i + 1] < ADAL_NORM_FAST && (n->cls[s[i + 1]] & NT_BOUND))))
                         break;
-                    uint32_t lo = n->out[c];
-                    unsigned lcl = n->cls[lo];
-                    raw[rn++] = c != lo && (lcl & (NT_LAT | NT_GRK)) ? lo | RAW_UPPER : lo;
+                    uint32_t lo = pl & 0x7FF;
+                    raw[rn++] = pl & PL_UPPER ? lo | RAW_UPPER : lo;
                     nr++;
                     /* tok_sums_add */
                     kacc = KC_STEP(kacc, lo);
                     kbad |= (lo >> 8) != 4;
-                    uint32_t f = lo - 0x430;
-                    unsigned code = f < sizeof fw_code ? fw_code[f] : 0xFF;
+                    unsigned code = (pl >> PL_FW_SHIFT) & 0xFF;
                     fwv = (fwv << 5) | (code & 31);
                     fwbad |= code == 0xFF;
-                    if (lcl & NT_CYR) {
-                        cyr++;
-                        kk += !!(lcl & NT_KK);
-                        ru += !!(lcl & NT_RU);
-                    } else if (lcl & NT_LAT)
-                        lat++;
-                    else if (lcl & NT_GRK)
-                        grk++;
-                    else if (lcl & NT_DIGIT)
-                        dig++;
+                    cyr += !!(pl & PL_CYR);
+                    kk += !!(pl & PL_KK);
+                    ru += !!(pl & PL_RU);
+                    lat += !!(pl & PL_LAT);
+                    grk += !!(pl & PL_GRK);
+                    dig += !!(pl & PL_DIG);
                     i++;
                 }
                 r->nraw = rn;
@@ -916,8 +957,9 @@ static uint64_t fw_pack(const uint32_t *cps, size_t n)
     return v;
 }
 
-/* Both lists in one open-addressing table (load under 40 %): the packed word, and +1 / -1. */
-#define FW_SLOTS 256
+/* Both lists in one open-addressing table (load under 10 %, so a word that is none, nearly
+ * every token, is told in one probe): the packed word, and +1 / -1. */
+#define FW_SLOTS 1024
 static struct {
     uint64_t v; /* FW_NONE: empty */
     int vote;
@@ -926,7 +968,7 @@ static pthread_once_t fw_once = PTHREAD_ONCE_INIT;
 
 static size_t fw_slot(uint64_t v)
 {
-    return (size_t)((v * 0x9E3779B97F4A7C15u) >> 56) & (FW_SLOTS - 1);
+    return (size_t)((v * 0x9E3779B97F4A7C15u) >> 54) & (FW_SLOTS - 1);
 }
 
 static void fw_build(const char *const *words, size_t n, int vote)
@@ -959,6 +1001,11 @@ static void fw_init(void)
     }
     fw_build(ru_words, sizeof ru_words / sizeof *ru_words, 1);
     fw_build(kk_words, sizeof kk_words / sizeof *kk_words, -1);
+}
+
+static void fw_ready(void)
+{
+    pthread_once(&fw_once, fw_init);
 }
 
 /* +1 for a Russian function word, -1 for a Kazakh one, 0 otherwise. The base fold and the
@@ -1015,67 +1062,69 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
     uint32_t mixed = 0, cyr = 0, lat = 0, kk = 0, ru = 0, evid = 0, eng = 0, m18 = 0, m21 = 0,
              dotless = 0;
 
-    /* look-alikes inside Cyrillic words */
+    /* one walk over the paragraph's words: look-alikes inside Cyrillic words folded; the
+     * paragraph's counts on the folded letters (pass 1's for a word with no Latin letter that
+     * was not folded, recounted for the others); each word's cache hash, the first
+     * KC_AHEAD words' slots prefetched (a slot is a memory access the cache cannot
+     * otherwise hide; the others are prefetched KC_AHEAD words ahead of their use below) */
     for (size_t i = 0; i < nt; i++) {
         ptok *p = &r->pt[i];
-        if (!p->cyr || !(p->lat || p->grk || p->dig))
-            continue;
-        /* digits 0/3/6 are letters in disguise only in otherwise-letter words, one at a
-         * time, in a word of ≥ 3 letters ("пр0цесс", not "2023жылы", "30жыл" or "3Д", which
-         * KazNERD news write for 3D) */
-        bool digits = p->dig > 0 && p->cyr >= 3 && p->dig * 2 <= p->cyr;
-        for (uint32_t q = 0; q < p->nraw && digits; q++) {
-            uint32_t c = RAW_CP(r->raw[p->raw + q]);
-            if (c >= '0' && c <= '9') {
-                if ((c != '0' && c != '3' && c != '6') ||
-                    (q + 1 < p->nraw && RAW_CP(r->raw[p->raw + q + 1]) >= '0' &&
-                     RAW_CP(r->raw[p->raw + q + 1]) <= '9'))
-                    digits = false;
+        if (p->cyr && (p->lat || p->grk || p->dig)) {
+            /* digits 0/3/6 are letters in disguise only in otherwise-letter words, one at a
+             * time, in a word of ≥ 3 letters ("пр0цесс", not "2023жылы", "30жыл" or "3Д", which
+             * KazNERD news write for 3D) */
+            bool digits = p->dig > 0 && p->cyr >= 3 && p->dig * 2 <= p->cyr;
+            for (uint32_t q = 0; q < p->nraw && digits; q++) {
+                uint32_t c = RAW_CP(r->raw[p->raw + q]);
+                if (c >= '0' && c <= '9') {
+                    if ((c != '0' && c != '3' && c != '6') ||
+                        (q + 1 < p->nraw && RAW_CP(r->raw[p->raw + q + 1]) >= '0' &&
+                         RAW_CP(r->raw[p->raw + q + 1]) <= '9'))
+                        digits = false;
+                }
+            }
+            if (p->lat || p->grk || digits) {
+                p->foreign = fold_token(r, p, digits);
+                tok_sums(r, p); /* its letters changed */
+                toks[i].flags |= ADAL_TOK_MIXED;
+                if (!p->only_i)
+                    mixed++;
             }
         }
-        if (!(p->lat || p->grk || digits))
-            continue;
-        p->foreign = fold_token(r, p, digits);
-        tok_sums(r, p); /* its letters changed */
-        toks[i].flags |= ADAL_TOK_MIXED;
-        if (!p->only_i)
-            mixed++;
-    }
-    /* paragraph counts on the folded letters: pass 1's for a word with no Latin letter that
-     * was not folded, recounted for the others */
-    for (size_t i = 0; i < nt; i++) {
-        ptok *p = &r->pt[i];
         if (!p->lat && !(toks[i].flags & ADAL_TOK_MIXED)) {
             cyr += p->cyr;
             kk += p->kk;
             ru += p->ru;
-            continue;
-        }
-        p->kk = p->ru = 0;
-        for (uint32_t q = 0; q < p->nraw; q++) {
-            uint32_t c = RAW_CP(r->raw[p->raw + q]);
-            unsigned cl = adal__norm_class(r->n, c);
-            if (cl & NT_CYR) {
-                cyr++;
-                kk += !!(cl & NT_KK);
-                ru += !!(cl & NT_RU);
-                p->kk += !!(cl & NT_KK);
-                p->ru += !!(cl & NT_RU);
-            } else if (cl & NT_LAT) {
-                lat++;
-                uint32_t nx = q + 1 < p->nraw ? RAW_CP(r->raw[p->raw + q + 1]) : 0;
-                if ((c == 'q' && nx != 'u') || c == 0x01F5 || c == 0x011F || c == 0x0131 ||
-                    c == 0x015F || c == 0x016B || c == 0x0144 || c == 0x00FD || c == 0x014B)
-                    evid++;
-                dotless += c == 0x0131;
-                if ((c == 'c' && nx != 'h') || c == 'w' || c == 'x' || (c == 't' && nx == 'h'))
-                    eng++;
-                m18 +=
-                    c == 0xE1 || c == 0x01F5 || c == 0x0144 || c == 0xF3 || c == 0xFA || c == 0xFD;
-                m21 += c == 0xE4 || c == 0x011F || c == 0xF1 || c == 0x014B || c == 0xF6 ||
-                       c == 0x015F || c == 0x016B || c == 0xFC;
+        } else {
+            p->kk = p->ru = 0;
+            for (uint32_t q = 0; q < p->nraw; q++) {
+                uint32_t c = RAW_CP(r->raw[p->raw + q]);
+                unsigned cl = adal__norm_class(r->n, c);
+                if (cl & NT_CYR) {
+                    cyr++;
+                    kk += !!(cl & NT_KK);
+                    ru += !!(cl & NT_RU);
+                    p->kk += !!(cl & NT_KK);
+                    p->ru += !!(cl & NT_RU);
+                } else if (cl & NT_LAT) {
+                    lat++;
+                    uint32_t nx = q + 1 < p->nraw ? RAW_CP(r->raw[p->raw + q + 1]) : 0;
+                    if ((c == 'q' && nx != 'u') || c == 0x01F5 || c == 0x011F || c == 0x0131 ||
+                        c == 0x015F || c == 0x016B || c == 0x0144 || c == 0x00FD || c == 0x014B)
+                        evid++;
+                    dotless += c == 0x0131;
+                    if ((c == 'c' && nx != 'h') || c == 'w' || c == 'x' || (c == 't' && nx == 'h'))
+                        eng++;
+                    m18 += c == 0xE1 || c == 0x01F5 || c == 0x0144 || c == 0xF3 || c == 0xFA ||
+                           c == 0xFD;
+                    m21 += c == 0xE4 || c == 0x011F || c == 0xF1 || c == 0x014B || c == 0xF6 ||
+                           c == 0x015F || c == 0x016B || c == 0xFC;
+                }
             }
         }
+        p->kh = p->kbad ? 0 : kc_final(p->kacc, p->nraw); /* = kc_hash of its letters */
+        if (i < KC_AHEAD)
+            kc_prefetch(r->n->keys, p->kh);
     }
     /* Kazakh Latin: a Latin-dominant paragraph with Kazakh evidence (q not before u —
      * English, French, Spanish write qu —, or letters no Western language uses: ǵ ğ ı ş ū ń
@@ -1100,14 +1149,6 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
     bool cyr_para = cyr > 4 * lat;
     bool counted = adal_part_counted(seg->part);
     size_t sent_end = 0; /* tokens [i, sent_end) form the current sentence */
-    /* the words' cache hashes, and their slots prefetched KC_AHEAD words ahead of their use:
-     * a slot is a memory access the cache cannot otherwise hide */
-    for (size_t i = 0; i < nt; i++) {
-        ptok *p = &r->pt[i];
-        p->kh = p->kbad ? 0 : kc_final(p->kacc, p->nraw); /* = kc_hash of its letters */
-        if (i < KC_AHEAD)
-            kc_prefetch(r->n->keys, p->kh);
-    }
     int sent_lang = lang;
 
     for (size_t i = 0; i < nt && rc == ADAL_OK; i++) {
@@ -1336,7 +1377,7 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     int rc = norm_init(ctx);
     if (rc)
         return rc;
-    pthread_once(&fw_once, fw_init);
+    fw_ready();
     run r;
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
@@ -1345,6 +1386,15 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     size_t nfinds0 = doc->nfinds;
     doc->ntoks = 0;
     doc->keys.len = 0;
+    /* the paragraph scratch of the previous document; doc->toks sized once from the text
+     * (a token every 6.6 UTF-16 units in make bench's essays) rather than doubled from 0 */
+    r.raw = ctx->norm->raw;
+    r.raw_cap = ctx->norm->raw_cap;
+    r.pt = ctx->norm->pt;
+    r.pt_cap = ctx->norm->pt_cap;
+    size_t guess = doc->text16_len / 6 + 16;
+    if (doc->toks_cap < guess && guess <= ADAL_NORM_MAX_TOKENS)
+        (void)adal__grow((void **)&doc->toks, &doc->toks_cap, guess, sizeof *doc->toks);
     rc = doc_evidence(&r);
     for (size_t sgi = 0; sgi < doc->nsegs && rc == ADAL_OK; sgi++) {
         const adal_segment *seg = &doc->segs[sgi];
@@ -1355,8 +1405,10 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
         if (rc == ADAL_OK)
             rc = pass2(&r, seg, sgi);
     }
-    adal__free(r.raw);
-    adal__free(r.pt);
+    ctx->norm->raw = r.raw;
+    ctx->norm->raw_cap = r.raw_cap;
+    ctx->norm->pt = r.pt;
+    ctx->norm->pt_cap = r.pt_cap;
     adal__free(r.near_lang);
     if (rc) {
         undo(doc, nfinds0);

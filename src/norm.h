@@ -41,6 +41,8 @@ struct adal__norm {
     uint16_t cls[ADAL_NORM_FAST];
     uint16_t out[ADAL_NORM_FAST];     /* 0 = removed (with NT_SIMPLE) */
     uint8_t ev[ADAL_NORM_FAST];       /* norm.c count_evidence: EV_* bits of a code point */
+    uint32_t plain[ADAL_NORM_FAST];   /* norm.c pass 1: all it needs of an NT_PLAIN code point
+                                         in one word (PL_*), 0 for any other */
     uint64_t evw[64];                 /* and those bits spread ten bits apart */
     uint16_t *cls_bmp; /* classes of BMP code points from U+0500 as met (NT_KNOWN), or NULL */
     uint16_t *out_bmp; /* with it: NFKC_CF of such a code point alone when NT_SIMPLE */
@@ -48,6 +50,12 @@ struct adal__norm {
     struct sb_stemmer *ru;            /* lazily opened; not thread-safe: one per context */
     struct adal__key_cache *keys;     /* word → key (norm.c), lazily allocated; it also
                                          spares Snowball the frequent words */
+    /* adal_doc_normalize's per-paragraph scratch (norm.c run.raw, run.pt), kept from one
+     * document to the next so a batch does not allocate and grow them again per document */
+    uint32_t *raw;
+    size_t raw_cap;
+    void *pt;
+    size_t pt_cap;
 };
 
 /* Sets in the context's word → key cache (0: none yet); for tests. */

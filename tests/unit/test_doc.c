@@ -146,3 +146,55 @@ TEST(doc_builder_text_fast_check)
         adal_ctx_free(ctx);
     }
 }
+
+/* The same, over random chunks mixing ASCII, two-byte letters and every kind of byte the
+ * eight-byte check must reject (NUL, CR, C0/C1 leads, three- and four-byte leads, stray
+ * continuation bytes, a lead at a window's end): whatever the check decides, the text comes
+ * out exactly as the careful path makes it. */
+TEST(doc_builder_text_fast_check_random)
+{
+    static const char *const pieces[] = {
+        "a", " ", "Z", "\xD0\xB0", "\xD2\x9B", "\xC3\xA9", "\xDF\xBF", "\xC2\x80", "\r", "\r\n",
+        "\0", "\xC0", "\xC1", "\x80", "\xBF", "\xD0", "\xE2\x80\x94", "\xF0\x9F\x98\x80", "\xFF",
+        "\xEF\xBF\xBD", "\xE0", "\xF5", "\xE0\x80", "\xF0\x80", "\xE1\x80",
+    };
+    static const size_t plen[] = {1, 1, 1, 2, 2, 2, 2, 2, 1, 2, 1, 1, 1,
+                                  1, 1, 1, 3, 4, 1, 3, 1, 1, 2, 2, 2};
+    uint64_t seed = 20261203;
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    for (int round = 0; round < 20000; round++) {
+        char buf[256];
+        size_t n = 0;
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        size_t want_pieces = 1 + (size_t)(seed >> 59);
+        for (size_t q = 0; q < want_pieces * 3 && n + 4 <= sizeof buf; q++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            /* odd rounds mostly letters and spaces with a flaw now and then, even rounds
+             * flaws as often as letters */
+            size_t npieces = sizeof plen / sizeof plen[0];
+            size_t pick =
+                round % 2 && (seed >> 33) % 16 < 13 ? (seed >> 40) % 8 : (seed >> 40) % npieces;
+            memcpy(buf + n, pieces[pick], plen[pick]);
+            n += plen[pick];
+        }
+        adal__builder b;
+        CHECK_EQ_INT(adal__builder_init(&b, ctx, "t", ADAL_FMT_DOCX), ADAL_OK);
+        CHECK_EQ_INT(adal__b_begin_para(&b, ADAL_PART_BODY), ADAL_OK);
+        CHECK_EQ_INT(adal__b_text(&b, "x ", 2), ADAL_OK);
+        CHECK_EQ_INT(adal__b_text(&b, buf, n), ADAL_OK);
+        adal_doc *doc = NULL;
+        CHECK_EQ_INT(adal__b_finish(&b, &doc), ADAL_OK);
+        adal__builder_free(&b);
+        char *want = repaired(buf, n);
+        if (doc) {
+            const char *text = adal_doc_text(doc, NULL);
+            size_t wl = strlen(want);
+            CHECK(strncmp(text, "x ", 2) == 0 && strncmp(text + 2, want, wl) == 0 &&
+                  strcmp(text + 2 + wl, "\n") == 0);
+        }
+        free(want);
+        adal_doc_free(doc);
+    }
+    adal_ctx_free(ctx);
+}
