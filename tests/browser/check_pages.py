@@ -134,7 +134,10 @@ def start_browser(chromium, profile):
                           "--remote-debugging-port=0", "--remote-allow-origins=*",
                           "--user-data-dir=" + profile, "--window-size=1280,1600",
                           "about:blank"],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                         # Chromium keeps its singleton socket in a folder of $TMPDIR that
+                         # outlives a terminated browser: put it in the profile we remove
+                         env=dict(os.environ, TMPDIR=profile))
     port_file = os.path.join(profile, "DevToolsActivePort")
     end = time.time() + 60
     while time.time() < end and not os.path.exists(port_file):
