@@ -702,6 +702,30 @@ static int pas_src_cmp(const void *a, const void *b)
     return (x->stok > y->stok) - (x->stok < y->stok);
 }
 
+/* Grow passage a to cover passage b too, in the essay and in the source. */
+static void passage_cover(adal_passage *a, const adal_passage *b)
+{
+    uint32_t qe = a->qtok + a->qntok, se = a->stok + a->sntok;
+    if (b->qstart < a->qstart) {
+        a->qstart = b->qstart;
+        a->qtok = b->qtok;
+    }
+    if (b->qend > a->qend) {
+        a->qend = b->qend;
+        qe = b->qtok + b->qntok;
+    }
+    if (b->sstart < a->sstart) {
+        a->sstart = b->sstart;
+        a->stok = b->stok;
+    }
+    if (b->send > a->send) {
+        a->send = b->send;
+        se = b->stok + b->sntok;
+    }
+    a->qntok = qe - a->qtok;
+    a->sntok = se - a->stok;
+}
+
 /* Passage merging (granularity): passages of one source that follow each other in the
  * essay with a small gap on both sides become one passage, so an edited or shuffled copy
  * is one piece of evidence rather than several. A gap is small when it is at most as long
@@ -739,20 +763,7 @@ static void merge_passages(adal_report *r, const uint8_t *f)
                 uint32_t abig = a->qntok > a->sntok ? a->qntok : a->sntok;
                 uint32_t bbig = b.qntok > b.sntok ? b.qntok : b.sntok;
                 double m = a->similarity * abig + b.similarity * bbig;
-                uint32_t se = a->stok + a->sntok, bse = b.stok + b.sntok;
-                if (b.stok < a->stok) {
-                    a->stok = b.stok;
-                    a->sstart = b.sstart;
-                }
-                if (bse > se) {
-                    se = bse;
-                    a->send = b.send;
-                }
-                a->sntok = se - a->stok;
-                if (b.qend > a->qend) {
-                    a->qend = b.qend;
-                    a->qntok = b.qtok + b.qntok - a->qtok;
-                }
+                passage_cover(a, &b);
                 if (b.kind == ADAL_PASSAGE_PARAPHRASE)
                     a->kind = ADAL_PASSAGE_PARAPHRASE;
                 uint32_t big = a->qntok > a->sntok ? a->qntok : a->sntok;
@@ -797,26 +808,7 @@ static void enclose_exact(adal_report *r)
                 if (e->kind == ADAL_PASSAGE_EXACT && e->qstart >= p->qstart && e->qend <= p->qend &&
                     e->sstart >= p->sstart && e->send <= p->send)
                     continue; /* enclosed already */
-                uint32_t qe = p->qtok + p->qntok, se = p->stok + p->sntok;
-                uint32_t eqe = e->qtok + e->qntok, ese = e->stok + e->sntok;
-                if (e->qstart < p->qstart) {
-                    p->qstart = e->qstart;
-                    p->qtok = e->qtok;
-                }
-                if (e->qend > p->qend) {
-                    p->qend = e->qend;
-                    qe = eqe;
-                }
-                if (e->sstart < p->sstart) {
-                    p->sstart = e->sstart;
-                    p->stok = e->stok;
-                }
-                if (e->send > p->send) {
-                    p->send = e->send;
-                    se = ese;
-                }
-                p->qntok = qe - p->qtok;
-                p->sntok = se - p->stok;
+                passage_cover(p, e);
                 changed = true;
                 if (e->kind == ADAL_PASSAGE_PARAPHRASE) { /* one passage from the two */
                     p->similarity = (p->similarity + e->similarity) / 2;
