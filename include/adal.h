@@ -336,6 +336,10 @@ int adal_report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, c
  * of the cohort, say): its letters leave the countable text and `why` is reported in the
  * warnings. Such exclusions count as heuristic for the borderline flag. */
 int adal_report_exclude(adal_report *r, uint32_t start, uint32_t end, const char *why);
+/* The same for text shared by at least n of the m students of a course (a cohort template,
+ * `adal batch`): the warning says so in those figures, and reports translate it. */
+int adal_report_exclude_cohort(adal_report *r, uint32_t start, uint32_t end, unsigned n,
+                               unsigned m);
 /* Resolve overlaps, classify cited text, compute the score and sort the sources
  * (by percent, then id). */
 int adal_report_finish(adal_report *r, adal_ctx *ctx);
@@ -350,8 +354,26 @@ size_t adal_report_nsources(const adal_report *r);
 const adal_source_result *adal_report_source(const adal_report *r, size_t i);
 size_t adal_report_npassages(const adal_report *r); /* sorted by query start */
 const adal_passage *adal_report_passage(const adal_report *r, size_t i);
+/* Notes on the score's confidence: what was excluded and why, or that nothing was left to
+ * score. Each is an English sentence (adal_report_warning) and the same facts as fields
+ * (adal_report_warning_info), from which report writers word it in the reader's language. */
+typedef enum adal_warning_code {
+    ADAL_WARN_OTHER = 0,
+    ADAL_WARN_NO_TEXT,           /* no countable text (letters or digits) left to score */
+    ADAL_WARN_EXCLUDED_TEMPLATE, /* percent of the text matches the template */
+    ADAL_WARN_EXCLUDED_COHORT,   /* percent shared by at least n of the m students */
+    ADAL_WARN_EXCLUDED,          /* percent excluded for the reason `why` (adal_report_exclude) */
+} adal_warning_code;
+typedef struct adal_warning {
+    adal_warning_code code;
+    double percent;   /* EXCLUDED*: share of the countable text before exclusion, 0.1 steps */
+    unsigned n, m;    /* EXCLUDED_COHORT */
+    const char *why;  /* EXCLUDED: the reason as given; NULL otherwise */
+    const char *text; /* the English sentence, as adal_report_warning gives it */
+} adal_warning;
 size_t adal_report_nwarnings(const adal_report *r);
 const char *adal_report_warning(const adal_report *r, size_t i);
+const adal_warning *adal_report_warning_info(const adal_report *r, size_t i);
 /* The spans excluded from the countable text (template matches, adal_report_exclude), in
  * the order they were added; for report writers that show them in place. */
 typedef struct adal_exclusion {

@@ -787,9 +787,6 @@ static int exclude_cohort(const batch *b, adal_report *r, const adal_doc *d)
             sp[ns++] = (span){tok[i].start, tok[i + ADAL_K - 1].end};
     if (ns)
         qsort(sp, ns, sizeof *sp, span_cmp);
-    char why[160];
-    snprintf(why, sizeof why, "text shared by at least %u of the %zu students (cohort template)",
-             b->common_threshold, b->nstudents);
     for (size_t k = 0; k < ns && rc == ADAL_OK;) {
         uint32_t s0 = sp[k].start, e0 = sp[k].end;
         size_t j = k + 1;
@@ -798,7 +795,8 @@ static int exclude_cohort(const batch *b, adal_report *r, const adal_doc *d)
                 e0 = sp[j].end;
             j++;
         }
-        rc = adal_report_exclude(r, s0, e0, why);
+        rc = adal_report_exclude_cohort(r, s0, e0, b->common_threshold,
+                                        (unsigned)b->nstudents);
         k = j;
     }
     adal__free(sp);

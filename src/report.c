@@ -89,33 +89,25 @@ const char *adal__band_label(const adal_band *b, adal_lang lang)
 
 #define N_(s) s
 
-/* The warnings score.c writes (the cohort reason is batch.c's), most specific first. In a
- * pattern, {pct} stands for a percentage ("12.0"), {n} and {m} for whole numbers and {why}
- * for the rest of the sentence (a reason given to adal_report_exclude); the msgid is the
- * sentence translators see, the same placeholders in it ({pct} is written with its "%"). */
+/* By adal_warning_code: the stable code scripts read, and the sentence translators see, with
+ * holes for the warning's fields: {pct} (written with its "%"), {n}, {m} and {why}. */
 static const struct {
-    const char *code, *pattern, *msgid;
+    const char *code, *msgid;
 } known_warnings[] = {
-    {"no-countable-text", "no countable text (letters or digits) left to score",
-     N_("no countable text (letters or digits) left to score")},
-    {"excluded-template", "excluded {pct}% of the text: it matches the template",
-     N_("excluded {pct} of the text: it matches the template")},
-    {"excluded-cohort",
-     "excluded {pct}% of the text: text shared by at least {n} of the {m} students (cohort "
-     "template)",
-     N_("excluded {pct} of the text: text shared by at least {n} of the {m} students (cohort "
-        "template)")},
-    {"excluded", "excluded {pct}% of the text: {why}", N_("excluded {pct} of the text: {why}")},
+    [ADAL_WARN_OTHER] = {"other", NULL},
+    [ADAL_WARN_NO_TEXT] = {"no-countable-text",
+                           N_("no countable text (letters or digits) left to score")},
+    [ADAL_WARN_EXCLUDED_TEMPLATE] = {"excluded-template",
+                                     N_("excluded {pct} of the text: it matches the template")},
+    [ADAL_WARN_EXCLUDED_COHORT] = {"excluded-cohort",
+                                   N_("excluded {pct} of the text: text shared by at least {n} "
+                                      "of the {m} students (cohort template)")},
+    [ADAL_WARN_EXCLUDED] = {"excluded", N_("excluded {pct} of the text: {why}")},
 };
 enum { NKNOWN = sizeof known_warnings / sizeof known_warnings[0] };
 
 static const char *const holes[] = {"{pct}", "{n}", "{m}", "{why}"};
 enum { H_PCT, H_N, H_M, H_WHY, NHOLES };
-
-typedef struct wcap {
-    const char *at[NHOLES];
-    size_t len[NHOLES];
-} wcap;
 
 static int hole_at(const char *p)
 {
@@ -125,58 +117,34 @@ static int hole_at(const char *p)
     return -1;
 }
 
-/* Whether s is pattern with values in its holes (captured in c). */
-static int match(const char *pat, const char *s, wcap *c)
+static int known(const adal_warning *w)
 {
-    memset(c, 0, sizeof *c);
-    while (*pat) {
-        int k = *pat == '{' ? hole_at(pat) : -1;
-        if (k < 0) {
-            if (*pat++ != *s++)
-                return 0;
-            continue;
-        }
-        pat += strlen(holes[k]);
-        const char *from = s;
-        if (k == H_WHY)
-            s += strlen(s);
-        else
-            while ((*s >= '0' && *s <= '9') || (k == H_PCT && *s == '.'))
-                s++;
-        if (s == from)
-            return 0;
-        c->at[k] = from;
-        c->len[k] = (size_t)(s - from);
-    }
-    return *s == 0;
+    return w && (unsigned)w->code < NKNOWN && known_warnings[w->code].msgid;
 }
 
-static size_t find_warning(const char *w, wcap *c)
+const char *adal__warning_code(const adal_warning *w)
 {
-    for (size_t i = 0; w && i < NKNOWN; i++)
-        if (match(known_warnings[i].pattern, w, c))
-            return i;
-    return NKNOWN;
+    return known(w) ? known_warnings[w->code].code : "other";
 }
 
-const char *adal__warning_code(const char *w)
+int adal__warning_excludes(const adal_warning *w)
 {
-    wcap c;
-    size_t i = find_warning(w, &c);
-    return i < NKNOWN ? known_warnings[i].code : "other";
+    return w && (w->code == ADAL_WARN_EXCLUDED_TEMPLATE || w->code == ADAL_WARN_EXCLUDED_COHORT ||
+                 w->code == ADAL_WARN_EXCLUDED);
 }
 
-void adal__warning_write(const char *w, adal_lang lang, int html,
+void adal__warning_write(const adal_warning *w, adal_lang lang, int html,
                          void (*put)(void *arg, const char *s, size_t n), void *arg)
 {
-    wcap c;
-    size_t i = lang == ADAL_LANG_EN ? NKNOWN : find_warning(w, &c);
-    if (i == NKNOWN) {
-        if (w)
-            put(arg, w, strlen(w));
+    if (!w)
+        return;
+    if (lang == ADAL_LANG_EN || !known(w)) {
+        if (w->text)
+            put(arg, w->text, strlen(w->text));
         return;
     }
-    const char *t = adal_tr(lang, known_warnings[i].msgid);
+    const char *t = adal_tr(lang, known_warnings[w->code].msgid);
+    char num[32];
     while (*t) {
         size_t run = 0; /* text up to the next hole */
         while (t[run] && !(t[run] == '{' && hole_at(t + run) >= 0))
@@ -188,15 +156,24 @@ void adal__warning_write(const char *w, adal_lang lang, int html,
         }
         int k = hole_at(t);
         t += strlen(holes[k]);
-        if (k != H_PCT) {
-            if (c.at[k]) /* a hole the English sentence lacks stays empty */
-                put(arg, c.at[k], c.len[k]);
-            continue;
+        switch (k) {
+        case H_PCT:
+            /* as the report shows its other percentages: "12,0 %" in HTML, "12.0 %" in text */
+            snprintf(num, sizeof num, "%.1f", w->percent);
+            for (char *c = num; *c; c++)
+                put(arg, *c == '.' && html ? "," : c, 1);
+            put(arg, html ? "\xC2\xA0%" : " %", html ? 3 : 2);
+            break;
+        case H_N:
+        case H_M:
+            snprintf(num, sizeof num, "%u", k == H_N ? w->n : w->m);
+            put(arg, num, strlen(num));
+            break;
+        default:
+            if (w->why)
+                put(arg, w->why, strlen(w->why));
+            break;
         }
-        /* as the report shows its other percentages: "12,0 %" in HTML, "12.0 %" in text */
-        for (size_t j = 0; j < c.len[k]; j++)
-            put(arg, c.at[k][j] == '.' && html ? "," : c.at[k] + j, 1);
-        put(arg, html ? "\xC2\xA0%" : " %", html ? 3 : 2);
     }
 }
 

@@ -30,16 +30,18 @@ double adal__band_figure(const adal_score *s, const adal_policy *p, adal_lang la
 /* A band's label in lang; "" when the policy gives none. */
 const char *adal__band_label(const adal_band *b, adal_lang lang);
 
-/* The engine's warnings (adal_report_warning) are English sentences with figures in them.
- * adal__warning_code gives a known one's stable code for JSON and scripts
- * ("no-countable-text", "excluded-template", "excluded-cohort", "excluded"; "other" for any
- * other sentence). adal__warning_write writes it in lang through put(arg, bytes, n): a
- * translated sentence in Kazakh and Russian (po/kk.po, po/ru.po; a percentage with a
- * decimal comma and a no-break space when html), the English sentence as it is otherwise;
- * put escapes for its medium (every byte goes through it). */
-const char *adal__warning_code(const char *w);
-void adal__warning_write(const char *w, adal_lang lang, int html,
+/* The engine's warnings (adal_report_warning_info). adal__warning_code gives a warning's
+ * stable code for JSON and scripts ("no-countable-text", "excluded-template",
+ * "excluded-cohort", "excluded"; "other" for any other). adal__warning_write writes it in lang
+ * through put(arg, bytes, n): a sentence translated from its fields in Kazakh and Russian
+ * (po/kk.po, po/ru.po; a percentage with a decimal comma and a no-break space when html), the
+ * engine's English sentence otherwise; put escapes for its medium (every byte goes through
+ * it). */
+const char *adal__warning_code(const adal_warning *w);
+void adal__warning_write(const adal_warning *w, adal_lang lang, int html,
                          void (*put)(void *arg, const char *s, size_t n), void *arg);
+/* Whether the warning states an exclusion (template, cohort or a caller's reason). */
+int adal__warning_excludes(const adal_warning *w);
 
 /* Whether a report can be written (finished, with a query). */
 int adal__report_ready(const adal_report *r, adal_ctx *ctx);

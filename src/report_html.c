@@ -157,7 +157,7 @@ static void put_esc(void *w, const char *s, size_t n)
 }
 
 /* An engine warning as a list item in the page's language, its stable code for scripts. */
-static void warning_li(hw *w, const char *wn)
+static void warning_li(hw *w, const adal_warning *wn)
 {
     out(w, "<li data-code=\"%s\">", adal__warning_code(wn));
     adal__warning_write(wn, w->lang, 1, put_esc, w);
@@ -853,8 +853,8 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
             T("left out of the count as template or text common to the cohort:"));
         raw(w, "</p>\n<ul id=\"excluded-reasons\">\n");
         for (size_t i = 0; i < adal_report_nwarnings(r); i++) {
-            const char *wn = adal_report_warning(r, i);
-            if (wn && strncmp(wn, "excluded ", 9) == 0)
+            const adal_warning *wn = adal_report_warning_info(r, i);
+            if (adal__warning_excludes(wn))
                 warning_li(w, wn);
         }
         raw(w, "</ul>\n");
@@ -862,8 +862,8 @@ int adal__write_html(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         out(w, "%s</p>\n", T("Nothing was excluded."));
     size_t nw = 0;
     for (size_t i = 0; i < adal_report_nwarnings(r); i++) {
-        const char *wn = adal_report_warning(r, i);
-        if (!wn || strncmp(wn, "excluded ", 9) == 0)
+        const adal_warning *wn = adal_report_warning_info(r, i);
+        if (!wn || adal__warning_excludes(wn))
             continue;
         if (!nw++)
             out(w, "<div class=\"warn\" id=\"warnings\"><b>%s</b><ul>\n", T("Notes on confidence"));

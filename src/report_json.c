@@ -232,14 +232,11 @@ int adal__write_json(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
     json_t *ex = chk(&b, json_object());
     set(&b, ex, "percent", jreal(&b, adal__round1(s.excluded)));
     set(&b, ex, "chars", jint(&b, s.excluded_chars));
-    /* The engine states each exclusion as a warning "excluded N% of the text: why"; until
-     * adal.h has an accessor for exclusions, those sentences are the reasons. */
+    /* the exclusion warnings' sentences are the reasons */
     json_t *why = chk(&b, json_array());
-    for (size_t i = 0; i < adal_report_nwarnings(r); i++) {
-        const char *w = adal_report_warning(r, i);
-        if (w && strncmp(w, "excluded ", 9) == 0)
-            push(&b, why, jcstr(&b, w));
-    }
+    for (size_t i = 0; i < adal_report_nwarnings(r); i++)
+        if (adal__warning_excludes(adal_report_warning_info(r, i)))
+            push(&b, why, jcstr(&b, adal_report_warning(r, i)));
     set(&b, ex, "reasons", why);
     set(&b, j, "excluded", ex);
 
@@ -268,7 +265,7 @@ int adal__write_json(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
     json_t *w = chk(&b, json_array()), *wc = chk(&b, json_array());
     for (size_t i = 0; i < adal_report_nwarnings(r); i++) {
         push(&b, w, jcstr(&b, adal_report_warning(r, i)));
-        push(&b, wc, jcstr(&b, adal__warning_code(adal_report_warning(r, i))));
+        push(&b, wc, jcstr(&b, adal__warning_code(adal_report_warning_info(r, i))));
     }
     set(&b, j, "warnings", w);
     set(&b, j, "warning_codes", wc);

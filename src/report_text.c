@@ -388,7 +388,7 @@ int adal__write_text(const adal_report *r, adal_ctx *ctx, FILE *f, const adal_wr
         out(&w, "%s:\n", w.L[L_WARNINGS]);
         for (size_t i = 0; i < nw; i++) {
             out(&w, "   - ");
-            adal__warning_write(adal_report_warning(r, i), o->lang, 0, put_safe, &w);
+            adal__warning_write(adal_report_warning_info(r, i), o->lang, 0, put_safe, &w);
             out(&w, "\n");
         }
     }

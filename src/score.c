@@ -58,7 +58,14 @@ typedef struct excl {
     uint32_t start, end;
     int heuristic;
     char *why;
+    unsigned n, m; /* a cohort template (adal_report_exclude_cohort): n of m students; m = 0
+                      for any other reason */
 } excl;
+
+typedef struct warn_entry {
+    adal_warning w; /* its text and why point into the two strings below */
+    char *text, *why;
+} warn_entry;
 
 struct adal_report {
     adal_doc *q;
@@ -73,7 +80,7 @@ struct adal_report {
     size_t npas, pas_cap;
     excl *ex;
     size_t nex, ex_cap;
-    char **warn;
+    warn_entry *warn;
     size_t nwarn, warn_cap;
     adal_doc **owned; /* sources the report frees (adal_report_adopt) */
     size_t nowned, owned_cap;
@@ -103,16 +110,22 @@ static bool is_alnum16(const uint16_t *t, size_t n, size_t i)
     return u_isalnum((UChar32)cp_at(t, n, i)) != 0;
 }
 
-static int add_warning(adal_report *r, const char *msg)
+/* Record a warning: its facts in w (text and why are copied) and its English sentence. */
+static int add_warning(adal_report *r, const adal_warning *w, const char *text)
 {
     if (r->nwarn >= MAX_WARNINGS)
         return ADAL_OK;
     if (adal__grow((void **)&r->warn, &r->warn_cap, r->nwarn + 1, sizeof *r->warn))
         return ADAL_ENOMEM;
-    char *w = adal__strdup(msg);
-    if (!w)
+    warn_entry e = {*w, adal__strdup(text), w->why ? adal__strdup(w->why) : NULL};
+    if (!e.text || (w->why && !e.why)) {
+        adal__free(e.text);
+        adal__free(e.why);
         return ADAL_ENOMEM;
-    r->warn[r->nwarn++] = w;
+    }
+    e.w.text = e.text;
+    e.w.why = e.why;
+    r->warn[r->nwarn++] = e;
     return ADAL_OK;
 }
 
@@ -222,7 +235,7 @@ int adal_report_new(adal_report **out, adal_ctx *ctx, adal_doc *query, const ada
                 break;
             }
             r->ex[r->nex++] =
-                (excl){query->toks[sp[k].qtok].start, query->toks[sp[k].qend - 1].end, 0, NULL};
+                (excl){query->toks[sp[k].qtok].start, query->toks[sp[k].qend - 1].end, 0, NULL, 0, 0};
         }
         if (rc)
             goto out;
@@ -344,7 +357,8 @@ int adal_report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, c
     return adal__report_add_source(r, ctx, src, id, NULL, NULL);
 }
 
-int adal_report_exclude(adal_report *r, uint32_t start, uint32_t end, const char *why)
+static int exclude(adal_report *r, uint32_t start, uint32_t end, const char *why, unsigned n,
+                   unsigned m)
 {
     if (r->finished || start > end)
         return ADAL_EINVAL;
@@ -355,8 +369,24 @@ int adal_report_exclude(adal_report *r, uint32_t start, uint32_t end, const char
         adal__free(w);
         return ADAL_ENOMEM;
     }
-    r->ex[r->nex++] = (excl){start, end, 1, w};
+    r->ex[r->nex++] = (excl){start, end, 1, w, n, m};
     return ADAL_OK;
+}
+
+int adal_report_exclude(adal_report *r, uint32_t start, uint32_t end, const char *why)
+{
+    return exclude(r, start, end, why, 0, 0);
+}
+
+int adal_report_exclude_cohort(adal_report *r, uint32_t start, uint32_t end, unsigned n,
+                               unsigned m)
+{
+    char why[128];
+    if (m == 0 || n > m)
+        return ADAL_EINVAL;
+    snprintf(why, sizeof why, "text shared by at least %u of the %u students (cohort template)",
+             n, m);
+    return exclude(r, start, end, why, n, m);
 }
 
 /* ---- cited zones ------------------------------------------------------------------------ */
@@ -999,7 +1029,8 @@ int adal_report_finish(adal_report *r, adal_ctx *ctx)
     sc->excluded = round1(excl_chars, before_excl);
     if (N == 0) {
         sc->originality = 100.0;
-        rc = add_warning(r, "no countable text (letters or digits) left to score");
+        adal_warning wn = {.code = ADAL_WARN_NO_TEXT};
+        rc = add_warning(r, &wn, "no countable text (letters or digits) left to score");
     } else {
         uint64_t c3[3] = {N - covered, covered - cited, cited};
         double p3[3];
@@ -1043,10 +1074,12 @@ int adal_report_finish(adal_report *r, adal_ctx *ctx)
 
     /* warnings about exclusions */
     if (excl_tmpl) {
+        adal_warning wn = {.code = ADAL_WARN_EXCLUDED_TEMPLATE,
+                           .percent = round1(excl_tmpl, before_excl)};
         char msg[160];
         snprintf(msg, sizeof msg, "excluded %.1f%% of the text: it matches the template",
-                 round1(excl_tmpl, before_excl));
-        rc = add_warning(r, msg);
+                 wn.percent);
+        rc = add_warning(r, &wn, msg);
     }
     for (size_t i = 0; rc == ADAL_OK && i < r->nex; i++) {
         if (!r->ex[i].heuristic)
@@ -1067,10 +1100,15 @@ int adal_report_finish(adal_report *r, adal_ctx *ctx)
         for (size_t j = i; j < r->nex; j++)
             for (size_t k = r->ex[j].start; k < r->ex[j].end && k < n16; k++)
                 f[k] &= (uint8_t)~F_TMP;
+        const excl *x = &r->ex[i];
+        adal_warning wn = {.code = x->m ? ADAL_WARN_EXCLUDED_COHORT : ADAL_WARN_EXCLUDED,
+                           .percent = round1(c, before_excl),
+                           .n = x->n,
+                           .m = x->m,
+                           .why = x->m ? NULL : x->why};
         char msg[300];
-        snprintf(msg, sizeof msg, "excluded %.1f%% of the text: %.200s", round1(c, before_excl),
-                 r->ex[i].why);
-        rc = add_warning(r, msg);
+        snprintf(msg, sizeof msg, "excluded %.1f%% of the text: %.200s", wn.percent, x->why);
+        rc = add_warning(r, &wn, msg);
     }
     if (rc) {
         rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
@@ -1136,8 +1174,10 @@ void adal_report_free(adal_report *r)
     for (size_t i = 0; i < r->nex; i++)
         adal__free(r->ex[i].why);
     adal__free(r->ex);
-    for (size_t i = 0; i < r->nwarn; i++)
-        adal__free(r->warn[i]);
+    for (size_t i = 0; i < r->nwarn; i++) {
+        adal__free(r->warn[i].text);
+        adal__free(r->warn[i].why);
+    }
     adal__free(r->warn);
     for (size_t i = 0; i < r->nowned; i++)
         adal_doc_free(r->owned[i]);
@@ -1200,7 +1240,12 @@ size_t adal_report_nwarnings(const adal_report *r)
 
 const char *adal_report_warning(const adal_report *r, size_t i)
 {
-    return i < r->nwarn ? r->warn[i] : NULL;
+    return i < r->nwarn ? r->warn[i].text : NULL;
+}
+
+const adal_warning *adal_report_warning_info(const adal_report *r, size_t i)
+{
+    return i < r->nwarn ? &r->warn[i].w : NULL;
 }
 
 size_t adal_report_nexclusions(const adal_report *r)

@@ -375,7 +375,7 @@ TEST(report_warnings_in_the_readers_language)
 {
     static const char tmpl[] =
         "Менің ойымша, білім алу әр адамның міндеті, ал мектеп оған жол ашады.\n";
-    /* the reason adal batch gives for text the cohort shares (batch.c), and one of a caller */
+    /* the English sentence of a cohort exclusion (adal batch: 3 of 13 students share it) */
     static const char cohort[] = "text shared by at least 3 of the 13 students (cohort template)";
     fixture fx;
     memset(&fx, 0, sizeof fx);
@@ -394,7 +394,7 @@ TEST(report_warnings_in_the_readers_language)
     uint32_t a = essay_offset("Қорытындылай"), b = essay_offset(" деп ойлаймын");
     uint32_t c = essay_offset("сұмдық");
     if (rc == ADAL_OK)
-        rc = adal_report_exclude(fx.r, a, b, cohort);
+        rc = adal_report_exclude_cohort(fx.r, a, b, 3, 13);
     if (rc == ADAL_OK)
         rc = adal_report_exclude(fx.r, c, c + 6, "common text");
     if (rc == ADAL_OK)
@@ -403,6 +403,13 @@ TEST(report_warnings_in_the_readers_language)
         adal_doc_free(t);
     NEED_ENGINE(rc);
     CHECK_EQ_INT(adal_report_nwarnings(fx.r), 3);
+    /* the same facts as fields, which the translations are made from */
+    const adal_warning *wi = adal_report_warning_info(fx.r, 1);
+    CHECK(wi && wi->code == ADAL_WARN_EXCLUDED_COHORT && wi->n == 3 && wi->m == 13);
+    CHECK(wi && wi->why == NULL && wi->percent > 0 && strstr(wi->text, cohort) != NULL);
+    wi = adal_report_warning_info(fx.r, 2);
+    CHECK(wi && wi->code == ADAL_WARN_EXCLUDED && wi->why && strcmp(wi->why, "common text") == 0);
+    CHECK(adal_report_warning_info(fx.r, 3) == NULL);
 
     /* JSON: the English sentences, and their codes in the same order */
     char *js = write_to_string(fx.r, fx.ctx, ADAL_OUT_JSON, ADAL_LANG_RU);
