@@ -2,7 +2,8 @@
  * after Sanchez-Perez, Sidorov & Gelbukh (2014), "A Winning Approach to Text Alignment for
  * Text Reuse Detection at PAN 2014". It runs on a pair the candidate stage already chose
  * (shared fingerprints), beside the exact aligner of match.c:
- * - sentences: tokens split at . ! ? … ; and paragraph ends, long ones cut at SENT_MAX;
+ * - sentences: tokens split at . ! ? … ; paragraph ends and line breaks before a word not in
+ *   lower case (a hard wrap is not a sentence end), long ones cut at SENT_MAX;
  * - terms: content words (stop words of Kazakh, Russian, English and Indonesian and
  *   numbers out),
  *   stemmed: Cyrillic keys are stemmed already (norm_stem.c); Latin words get the Snowball
@@ -12,8 +13,9 @@
  * - extension: seeds clustered by their distance in sentences on both sides (split at gaps
  *   over MAX_GAP on one side, then the other, until stable); a cluster is one passage from
  *   its first to its last sentence on both sides;
- * - filter: a cluster needs MIN_SEEDS seeds whose sentences no exact passage of the pair
- *   already covers (a verbatim copy is also a run of identical sentences), and
+ * - filter: a cluster needs MIN_SEEDS seeds whose essay or source sentence is not mostly
+ *   (half its tokens) covered by exact passages of the pair (a verbatim copy is also a run
+ *   of identical sentences; a rewritten sentence keeping a few words is not explained), and
  *   PARA_MIN_TOK tokens on each side; of two clusters overlapping in the essay the
  *   stronger stays.
  * Its passages are of kind ADAL_PASSAGE_PARAPHRASE: evidence for a reader, see score.c for
@@ -206,7 +208,28 @@ static int stop_set(hset *h)
 
 static bool is_break16(uint16_t c)
 {
-    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ';' || c == '\n' || c == 0x3002;
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ';' || c == 0x3002;
+}
+
+/* Whether the text between two tokens of one paragraph ends a sentence: a full stop (. ! ? …
+ * ; 。), or a line break before a word that does not start in lower case. A line break before
+ * a lower-case word is a hard wrap inside a sentence (text pasted from a PDF, or a corpus
+ * wrapped at 100 characters, as PAN's is): cutting there gave sentence pieces that end at
+ * different words in the essay and the source, so a rewritten sentence matched neither
+ * piece of its original. */
+static bool sentence_break(const adal_doc *d, const adal_token *a, const adal_token *b)
+{
+    bool nl = false;
+    for (uint32_t u = a->end; u < b->start && u < d->text16_len; u++) {
+        uint16_t c = d->text16[u];
+        if (is_break16(c))
+            return true;
+        nl |= c == '\n' || c == 0x2028;
+    }
+    if (!nl || b->start >= d->text16_len)
+        return nl;
+    uint16_t c = d->text16[b->start];
+    return !(c >= 0xD800 && c < 0xE000) && !u_islower((UChar32)c);
 }
 
 static int term_cmp(const void *a, const void *b)
@@ -277,10 +300,7 @@ static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
         bool end = i + 1 == nt || i + 1 - s0 >= SENT_MAX;
         if (!end) {
             const adal_token *a = &d->toks[i], *b = &d->toks[i + 1];
-            if (a->seg != b->seg)
-                end = true;
-            for (uint32_t u = a->end; !end && u < b->start && u < d->text16_len; u++)
-                end = is_break16(d->text16[u]);
+            end = a->seg != b->seg || sentence_break(d, a, b);
         }
         if (!end || (terms < SENT_MIN && i + 1 < nt && i + 1 - s0 < SENT_MAX))
             continue;
@@ -443,17 +463,22 @@ int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
     return ADAL_OK;
 }
 
-/* 1 for each sentence overlapping one of the exact spans on that side. */
+/* 1 for each sentence at least half of whose tokens the exact spans on that side cover. */
 static uint8_t *explained(const pdoc *p, const adal__span *ex, size_t n, int side)
 {
     uint8_t *m = adal__calloc(p->ns ? p->ns : 1, 1);
     if (!m)
         return NULL;
-    for (size_t i = 0; i < p->ns; i++)
-        for (size_t k = 0; k < n && !m[i]; k++) {
+    for (size_t i = 0; i < p->ns; i++) {
+        uint32_t t0 = p->s[i].t0, t1 = p->s[i].t1, cov = 0;
+        for (size_t k = 0; k < n; k++) {
             uint32_t a = side ? ex[k].stok : ex[k].qtok, e = side ? ex[k].send : ex[k].qend;
-            m[i] = a < p->s[i].t1 && p->s[i].t0 < e;
+            a = a > t0 ? a : t0;
+            e = e < t1 ? e : t1;
+            cov += a < e ? e - a : 0;
         }
+        m[i] = 2 * cov >= t1 - t0;
+    }
     return m;
 }
 
