@@ -248,23 +248,18 @@ static bool ascii_word(const char *k, size_t n)
     return n > 0;
 }
 
-static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
+/* The term of each token into th[] (0 = not a term): stop words and numbers out, Latin words
+ * stemmed by Snowball English or Indonesian, whichever language's stop words the document
+ * uses more, other words their key's hash (Cyrillic keys are stemmed already). */
+static int token_terms(const adal_doc *d, const hset *stop, uint64_t *th)
 {
     size_t nt = d->ntoks;
-    uint64_t *th = NULL; /* term hash per token, 0 = not a term */
     struct sb_stemmer *stem = NULL;
-    int rc = ADAL_ENOMEM;
-    memset(out, 0, sizeof *out);
-    if (nt == 0)
-        return ADAL_OK;
-    th = adal__calloc(nt, sizeof *th);
-    if (!th)
-        goto out;
-    /* stop words, and which Latin language the document writes */
     unsigned votes[L_N] = {0};
     char buf[96];
     for (size_t i = 0; i < nt; i++) {
         const adal_token *t = &d->toks[i];
+        th[i] = 0;
         /* no stop word is longer than STOP_MAX letters: longer tokens skip the look-up */
         size_t n = t->end - t->start <= STOP_MAX ? surface(d, t, buf, sizeof buf) : 0;
         if (n && hset_has(stop, hstr(buf, n, STOP_SEED) & ~(uint64_t)3)) {
@@ -288,10 +283,28 @@ static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
         if (!ascii_word(k, kl))
             continue;
         const sb_symbol *s = sb_stemmer_stem(stem, (const sb_symbol *)k, (int)kl);
-        if (!s)
-            goto out;
-        th[i] = hstr((const char *)s, (size_t)sb_stemmer_length(stem), 0x7374656Du);
+        if (!s) {
+            sb_stemmer_delete(stem);
+            return ADAL_ENOMEM;
+        }
+        th[i] = hstr((const char *)s, (size_t)sb_stemmer_length(stem), 0x7374656Du) | 1;
     }
+    if (stem)
+        sb_stemmer_delete(stem);
+    return ADAL_OK;
+}
+
+static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
+{
+    size_t nt = d->ntoks;
+    uint64_t *th = NULL; /* term hash per token, 0 = not a term */
+    int rc = ADAL_ENOMEM;
+    memset(out, 0, sizeof *out);
+    if (nt == 0)
+        return ADAL_OK;
+    th = adal__malloc(nt * sizeof *th);
+    if (!th || token_terms(d, stop, th))
+        goto out;
     /* sentences */
     size_t scap = 0, tcap = 0;
     uint32_t s0 = 0, terms = 0;
@@ -335,8 +348,6 @@ static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
     }
     rc = ADAL_OK;
 out:
-    if (stem)
-        sb_stemmer_delete(stem);
     adal__free(th);
     if (rc)
         pdoc_free(out);
@@ -455,11 +466,52 @@ int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
 {
     adal__para *p = adal__calloc(1, sizeof *p);
     *out = NULL;
-    if (!p || stop_set(&p->stop) || pdoc_build(q, &p->stop, &p->q)) {
+    if (!p || stop_set(&p->stop) || (q && pdoc_build(q, &p->stop, &p->q))) {
         adal__para_free(p);
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
     }
     *out = p;
+    return ADAL_OK;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int adal__para_token_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out)
+{
+    uint64_t *th = adal__malloc((d->ntoks ? d->ntoks : 1) * sizeof *th);
+    *out = NULL;
+    if (!th || token_terms(d, &p->stop, th)) {
+        adal__free(th);
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    }
+    *out = th;
+    return ADAL_OK;
+}
+
+int adal__para_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out,
+                     size_t *nout)
+{
+    uint64_t *th = NULL;
+    *out = NULL;
+    *nout = 0;
+    int rc = adal__para_token_terms(ctx, p, d, &th);
+    if (rc)
+        return rc;
+    size_t n = 0;
+    for (size_t i = 0; i < d->ntoks; i++)
+        if (th[i])
+            th[n++] = th[i];
+    qsort(th, n, sizeof *th, u64_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!w || th[w - 1] != th[i])
+            th[w++] = th[i];
+    *out = th;
+    *nout = w;
     return ADAL_OK;
 }
 

@@ -158,7 +158,7 @@ static int para_mode(void)
  * reference set adds them strongest first, by shared fingerprints). Measured: 10 keeps
  * every PAN Indonesian detection of 50 (5 loses 3 cases, 3 loses 9), and `make bench`'s
  * check p50 at 10,000 references is 5.4 ms instead of 69 ms with all 50 candidates. */
-#define PARA_MAX_SOURCES 10
+#define PARA_MAX_SOURCES ADAL_PARA_MAX_SOURCES
 
 static bool counts(const adal_passage *p)
 {
@@ -263,6 +263,13 @@ static int push_passage(adal_report *r, adal_ctx *ctx, uint32_t si, const adal_d
 int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
                             adal__common_fn common, const void *common_data)
 {
+    return adal__report_add_source_para(r, ctx, src, id, common, common_data, false);
+}
+
+int adal__report_add_source_para(adal_report *r, adal_ctx *ctx, const adal_doc *src,
+                                 const char *id, adal__common_fn common, const void *common_data,
+                                 bool para)
+{
     adal_fp *tmp = NULL;
     const adal_fp *sf = NULL;
     size_t nsf = 0;
@@ -304,7 +311,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
             goto out;
         sp[nacc++] = *s; /* the accepted spans, for the paraphrase stage */
     }
-    if (para_mode() && !r->opts.no_paraphrase && r->npara_src < PARA_MAX_SOURCES) {
+    if (para_mode() && !r->opts.no_paraphrase && (para || r->npara_src < PARA_MAX_SOURCES)) {
         r->npara_src++;
         adal__pspan *pp = NULL;
         size_t npp = 0;

@@ -1,7 +1,8 @@
 /* test_para.c — the paraphrase stage (src/para.c) and how its passages count (score.c):
  * a Russian and a Kazakh paraphrase written for this test, and a PAN Indonesian human-paraphrase
- * case from ../shared/data (skipped when absent). */
+ * case from ../shared/data (skipped when absent); a source found by its content words alone. */
 #include "../harness.h"
+#include "internal.h"
 #include "tok_helper.h"
 
 #include <adal.h>
@@ -249,4 +250,107 @@ TEST(para_pan_shuffled_case_is_one_outer_passage)
     adal_doc_free(q);
     adal_doc_free(s);
     adal_ctx_free(ctx);
+}
+
+/* RU_SRC rewritten so that no five words in a row are the same (as folded and stemmed keys):
+ * the essay shares no fingerprint with its source, which only the content words find. */
+static const char RU_PARA_NOFP[] =
+    "Я хочу рассказать о том, что прочитал в энциклопедии.\n"
+    "Самым глубоким на Земле озером является Байкал, крупнейшее природное хранилище пресной "
+    "воды. Находится озеро на юге Восточной Сибири, между Бурятией и Иркутской областью. "
+    "Глубина Байкала местами превышает тысячу шестьсот метров, а по оценкам учёных озеру около "
+    "двадцати пяти миллионов лет. Здесь живёт много эндемичных животных, например омуль и "
+    "байкальская нерпа. Благодаря прозрачности и чистоте воды камни на дне видно даже на "
+    "сорокаметровой глубине.\n"
+    "Мне бы очень хотелось однажды увидеть это озеро своими глазами.\n";
+
+static const char RU_OTHER[] =
+    "Московский метрополитен открылся в 1935 году, и первая линия соединила Сокольники с парком "
+    "культуры. Станции строили как подземные дворцы: мрамор, мозаика и бронзовые скульптуры "
+    "украшают их до сих пор. Сегодня метро перевозит миллионы пассажиров в день, а новые линии "
+    "продолжают прокладывать к окраинам города.\n";
+
+static bool shares_fp(adal_doc *a, adal_doc *b)
+{
+    if (adal_doc_fingerprint(a, NULL) != ADAL_OK || adal_doc_fingerprint(b, NULL) != ADAL_OK)
+        return true;
+    for (size_t i = 0; i < a->nfps; i++)
+        for (size_t j = 0; j < b->nfps; j++)
+            if (a->fps[i].hash == b->fps[j].hash)
+                return true;
+    return false;
+}
+
+static adal_refset *ru_set(void)
+{
+    adal_refset *rs = NULL;
+    if (adal_refset_new(&rs, NULL) != ADAL_OK)
+        return NULL;
+    const char *txt[] = {RU_OWN, RU_SRC, KK_SRC, RU_OTHER};
+    const char *ids[] = {"trip", "baikal", "abai", "metro"};
+    for (int i = 0; i < 4; i++) {
+        adal_doc *d = th_doc(txt[i]);
+        if (!d || adal_refset_add(rs, NULL, d, ids[i]) != ADAL_OK) {
+            adal_refset_free(rs);
+            return NULL;
+        }
+    }
+    return rs;
+}
+
+/* A source that shares no fingerprint with the essay is found by its content words
+ * (refset.c), and the paraphrase stage then shows the rewritten passage; the source on the
+ * same topic in other words ("trip") and the unrelated ones give nothing. */
+TEST(para_source_found_by_content_words)
+{
+    adal_doc *q = th_doc(RU_PARA_NOFP), *s = th_doc(RU_SRC);
+    CHECK(q && s);
+    if (!q || !s) {
+        adal_doc_free(q);
+        adal_doc_free(s);
+        return;
+    }
+    CHECK(!shares_fp(q, s)); /* else this test would not test the content-word search */
+    adal_refset *rs = ru_set();
+    CHECK(rs != NULL);
+    for (int no_para = 0; rs && no_para < 2; no_para++) {
+        adal_report *r = NULL;
+        adal_check_opts o = ADAL_CHECK_OPTS_INIT;
+        o.no_paraphrase = no_para;
+        CHECK_EQ_INT(adal_refset_check(&r, NULL, rs, q, &o, NULL, 0), ADAL_OK);
+        if (!r)
+            continue;
+        size_t npara = 0;
+        long a = th_find16(q, "Самым глубоким"), e = th_find16(q, "Мне бы");
+        for (size_t i = 0; i < adal_report_npassages(r); i++) {
+            const adal_passage *p = adal_report_passage(r, i);
+            const adal_source_result *src = adal_report_source(r, p->source);
+            CHECK_EQ_INT(p->kind, ADAL_PASSAGE_PARAPHRASE);
+            CHECK_EQ_STR(src ? src->id : "", "baikal");
+            CHECK((long)p->qstart >= a && (long)p->qend <= e);
+            CHECK((long)(p->qend - p->qstart) * 2 >= e - a);
+            npara++;
+        }
+        CHECK_EQ_INT(npara, no_para ? 0 : 1);
+        adal_score sc;
+        adal_report_score(r, &sc);
+        CHECK(sc.originality == 100.0); /* shown, not counted */
+        adal_report_free(r);
+    }
+    adal_doc_free(q);
+    /* the same topic in own words, checked against the set: nothing */
+    q = th_doc(RU_OWN);
+    adal_refset_free(rs);
+    rs = ru_set();
+    if (rs && q) {
+        adal_report *r = NULL;
+        adal_refset_check(&r, NULL, rs, q, NULL, (size_t[]){0}, 1); /* "trip" is q itself */
+        CHECK(r != NULL);
+        if (r)
+            CHECK_EQ_INT(adal_report_npassages(r), 0);
+        adal_report_free(r);
+    }
+    adal_refset_free(rs);
+    adal_doc_free(q);
+    adal_doc_free(s);
 }
