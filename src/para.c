@@ -16,8 +16,11 @@
  * - filter: a cluster needs MIN_SEEDS seeds whose essay or source sentence is not mostly
  *   (half its tokens) covered by exact passages of the pair (a verbatim copy is also a run
  *   of identical sentences; a rewritten sentence keeping a few words is not explained), and
- *   PARA_MIN_TOK tokens on each side; of two clusters overlapping in the essay the
- *   stronger stays.
+ *   PARA_MIN_TOK tokens on each side; a cluster with fewer fresh seeds is kept only when it
+ *   holds two or more exact passages of the pair on both sides (sentences copied in another
+ *   order are one case, shown as one passage around the copies), from its first copy to its
+ *   last unless its sentences end at most EDGE_TOK tokens beyond them; of two clusters
+ *   overlapping in the essay the stronger stays.
  * Its passages are of kind ADAL_PASSAGE_PARAPHRASE: evidence for a reader, see score.c for
  * how they count.
  */
@@ -40,6 +43,7 @@
 #define PER_SENT 5      /* seeds kept per essay sentence: its best source sentences */
 #define MAX_DF 1024     /* a term in more sentences is not walked (still weighs in the norms) */
 #define PARA_MIN_TOK 20 /* tokens on each side (Sanchez-Perez et al.: 150 characters) */
+#define EDGE_TOK 8      /* tokens: a joining cluster's edge beyond its exact passages */
 
 /* ---- stop words (lower case, surface form) --------------------------------------------- */
 
@@ -669,13 +673,39 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
     }
     for (size_t c = 0; c < cl.n; c++) {
         const pclust *k = &cl.c[c];
-        if (k->fresh < MIN_SEEDS)
+        if (k->nseeds < MIN_SEEDS)
             continue;
         if (pq.s[k->i1].t1 - pq.s[k->i0].t0 < PARA_MIN_TOK ||
             ps.s[k->j1].t1 - ps.s[k->j0].t0 < PARA_MIN_TOK)
             continue;
         adal__pspan sp = {pq.s[k->i0].t0, pq.s[k->i1].t1,     ps.s[k->j0].t0,
                           ps.s[k->j1].t1, k->cos / k->nseeds, k->nseeds};
+        if (k->fresh < MIN_SEEDS) {
+            /* the exact passages explain its sentences: it is kept only to join two or
+             * more of them that lie inside it on both sides (sentences copied in another
+             * order: one case, not several), and then spans just them */
+            adal__pspan hull = {UINT32_MAX, 0, UINT32_MAX, 0, sp.sim, sp.nseeds};
+            size_t in = 0;
+            for (size_t x = 0; x < n_ex; x++) {
+                const adal__span *e = &ex[x];
+                if (e->qend <= sp.qtok || e->qtok >= sp.qend || e->send <= sp.stok ||
+                    e->stok >= sp.send)
+                    continue;
+                in++;
+                hull.qtok = e->qtok < hull.qtok ? e->qtok : hull.qtok;
+                hull.qend = e->qend > hull.qend ? e->qend : hull.qend;
+                hull.stok = e->stok < hull.stok ? e->stok : hull.stok;
+                hull.send = e->send > hull.send ? e->send : hull.send;
+            }
+            if (in < 2)
+                continue;
+            /* to its sentences' ends where the exact passages stop short of them by a
+             * few words only (a shuffled sentence keeps no 3-word run at its edge) */
+            sp.qtok = hull.qtok - sp.qtok <= EDGE_TOK ? sp.qtok : hull.qtok;
+            sp.qend = sp.qend - hull.qend <= EDGE_TOK ? sp.qend : hull.qend;
+            sp.stok = hull.stok - sp.stok <= EDGE_TOK ? sp.stok : hull.stok;
+            sp.send = sp.send - hull.send <= EDGE_TOK ? sp.send : hull.send;
+        }
         bool clash = false;
         for (size_t x = 0; x < nres && !clash; x++)
             clash = sp.qtok < res[x].qend && res[x].qtok < sp.qend;

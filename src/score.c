@@ -841,8 +841,14 @@ static void drop_redundant(adal_report *r)
     for (size_t k = 0; k < r->npas; k++) {
         const adal_passage *p = &r->pas[k];
         if (p->kind == ADAL_PASSAGE_PARAPHRASE) {
-            /* essay tokens of p not inside an exact passage of the same source */
-            uint32_t a = p->qtok, e = p->qtok + p->qntok, fresh = 0, cur = a;
+            /* essay tokens of p not inside an exact passage of the same source, and the
+             * exact passages it encloses */
+            uint32_t a = p->qtok, e = p->qtok + p->qntok, fresh = 0, cur = a, inside = 0;
+            for (size_t x = 0; x < r->npas; x++) {
+                const adal_passage *q = &r->pas[x];
+                inside += q->kind == ADAL_PASSAGE_EXACT && q->source == p->source &&
+                          q->qstart >= p->qstart && q->qend <= p->qend;
+            }
             while (cur < e) {
                 uint32_t next = cur; /* furthest end of an exact passage covering cur */
                 for (size_t x = 0; x < r->npas; x++) {
@@ -858,7 +864,7 @@ static void drop_redundant(adal_report *r)
                 fresh++;
                 cur++;
             }
-            if (fresh < PARA_NEW)
+            if (fresh < PARA_NEW && inside < 2)
                 continue;
         }
         r->pas[w++] = *p;
@@ -936,6 +942,14 @@ int adal_report_finish(adal_report *r, adal_ctx *ctx)
         adal_passage *p = &r->pas[i];
         uint32_t tot = P[p->qend] - P[p->qstart], cit = 0;
         if (tot == 0)
+            continue;
+        /* a paraphrase passage is a run of whole sentences: one reaching into excluded text
+         * (the template) is not evidence of its own; the exact passages in it stay */
+        bool in_excl = false;
+        for (uint32_t k = p->qstart; p->kind == ADAL_PASSAGE_PARAPHRASE && !in_excl && k < p->qend;
+             k++)
+            in_excl = (f[k] & F_CNT) && (f[k] & (F_EXT | F_EXH));
+        if (in_excl)
             continue;
         for (uint32_t k = p->qstart; k < p->qend; k++)
             cit += (f[k] & F_CIT) && (f[k] & F_CNT) && !(f[k] & (F_EXT | F_EXH));
