@@ -11,15 +11,18 @@
  * - seeds: sentence pairs with tf·idf cosine ≥ SEED_COS and Dice ≥ SEED_DICE over their
  *   terms, idf over the sentences of the two documents;
  * - extension: seeds clustered by their distance in sentences on both sides (split at gaps
- *   over MAX_GAP on one side, then the other, until stable); a cluster is one passage from
- *   its first to its last sentence on both sides;
+ *   over GAP_START on one side, then the other, until stable); a cluster whose two
+ *   fragments (sums of their sentences' tf-idf vectors) have a cosine under VALID_COS is
+ *   clustered again with a gap one smaller, down to MAX_GAP (Sanchez-Perez et al.'s
+ *   validation); a cluster is one passage from its first to its last sentence on both sides;
  * - filter: a cluster needs MIN_SEEDS seeds whose essay or source sentence is not mostly
  *   (half its tokens) covered by exact passages of the pair (a verbatim copy is also a run
  *   of identical sentences; a rewritten sentence keeping a few words is not explained), and
  *   PARA_MIN_TOK tokens on each side; a cluster with fewer fresh seeds is kept only when it
  *   holds two or more exact passages of the pair on both sides (sentences copied in another
- *   order are one case, shown as one passage around the copies), from its first copy to its
- *   last unless its sentences end at most EDGE_TOK tokens beyond them; of two clusters
+ *   order are one case, shown as one passage around the copies) at most JOIN_GAP tokens
+ *   apart in the essay, from its first copy to its last unless its sentences end at most
+ *   EDGE_TOK tokens beyond them; of two clusters
  *   overlapping in the essay the stronger stays.
  * Its passages are of kind ADAL_PASSAGE_PARAPHRASE: evidence for a reader, see score.c for
  * how they count.
@@ -44,6 +47,7 @@
 #define MAX_DF 1024     /* a term in more sentences is not walked (still weighs in the norms) */
 #define PARA_MIN_TOK 20 /* tokens on each side (Sanchez-Perez et al.: 150 characters) */
 #define EDGE_TOK 8      /* tokens: a joining cluster's edge beyond its exact passages */
+#define JOIN_GAP 48     /* tokens between the exact passages it joins (score.c's MERGE_CAP) */
 
 /* ---- stop words (lower case, surface form) --------------------------------------------- */
 
@@ -400,6 +404,7 @@ typedef struct pclust {
     uint32_t i0, i1, j0, j1; /* sentences, inclusive */
     uint32_t nseeds, fresh;  /* seeds, and those not explained by exact spans */
     double cos;              /* sum of the seeds' cosines */
+    pseed *sd;               /* its seeds (nseeds of them), in the caller's array */
 } pclust;
 
 typedef struct cl_out {
@@ -407,17 +412,18 @@ typedef struct cl_out {
     size_t n, cap;
 } cl_out;
 
-/* Split seeds [a, n) at gaps over MAX_GAP on one side, then the other, until stable. */
-static int cluster(pseed *sd, size_t n, int side, int stable, cl_out *o, int depth)
+/* Split seeds [a, n) at gaps over `gap` sentences on one side, then the other, until
+ * stable. */
+static int cluster(pseed *sd, size_t n, int side, int stable, cl_out *o, int depth, uint32_t gap)
 {
     qsort(sd, n, sizeof *sd, side ? seed_s_cmp : seed_q_cmp);
     size_t parts = 1;
     for (size_t k = 1; k < n; k++) {
         uint32_t g = side ? sd[k].j - sd[k - 1].j : sd[k].i - sd[k - 1].i;
-        parts += g > MAX_GAP + 1;
+        parts += g > gap + 1;
     }
     if (parts == 1 && (stable || depth > 32)) {
-        pclust c = {UINT32_MAX, 0, UINT32_MAX, 0, (uint32_t)n, 0, 0};
+        pclust c = {UINT32_MAX, 0, UINT32_MAX, 0, (uint32_t)n, 0, 0, sd};
         for (size_t k = 0; k < n; k++) {
             c.i0 = sd[k].i < c.i0 ? sd[k].i : c.i0;
             c.i1 = sd[k].i > c.i1 ? sd[k].i : c.i1;
@@ -434,14 +440,108 @@ static int cluster(pseed *sd, size_t n, int side, int stable, cl_out *o, int dep
     size_t a = 0;
     for (size_t k = 1; k <= n; k++) {
         uint32_t g = k < n ? (side ? sd[k].j - sd[k - 1].j : sd[k].i - sd[k - 1].i) : UINT32_MAX;
-        if (g <= MAX_GAP + 1)
+        if (g <= gap + 1)
             continue;
-        int rc = cluster(sd + a, k - a, !side, parts == 1, o, depth + 1);
+        int rc = cluster(sd + a, k - a, !side, parts == 1, o, depth + 1, gap);
         if (rc)
             return rc;
         a = k;
     }
     return ADAL_OK;
+}
+
+/* ---- validation (Sanchez-Perez et al.'s extension): a cluster found with a gap of G
+ * sentences is kept when its two fragments, as sums of their sentences' tf-idf vectors, have
+ * a cosine of at least VALID_COS; otherwise its seeds are clustered again with G - 1, down to
+ * MAX_GAP, where a cluster stays as it is. So passages can bridge up to GAP_START sentences
+ * where the whole stays similar, and split where it does not. */
+#define GAP_START 8
+#define VALID_COS 0.34 /* Sanchez-Perez et al.: 0.34 */
+
+typedef struct hw {
+    uint64_t h;
+    double w;
+} hw;
+
+static int hw_cmp(const void *a, const void *b)
+{
+    const hw *x = a, *y = b;
+    return (x->h > y->h) - (x->h < y->h);
+}
+
+typedef struct fragctx {
+    const pdoc *q, *s;
+    const double *wq, *ws;
+    hw *a, *b;
+    size_t acap, bcap;
+} fragctx;
+
+/* The summed term vector of sentences [s0, s1] of p, merged by term, in *buf (*n terms). */
+static int frag_vec(const pdoc *p, const double *w, uint32_t s0, uint32_t s1, hw **buf,
+                    size_t *cap, size_t *n)
+{
+    size_t k0 = p->s[s0].off, k1 = p->s[s1].off + p->s[s1].n, m = 0;
+    if (adal__grow((void **)buf, cap, k1 - k0 + 1, sizeof **buf))
+        return ADAL_ENOMEM;
+    for (size_t k = k0; k < k1; k++)
+        (*buf)[m++] = (hw){p->t[k].h, w[k]};
+    qsort(*buf, m, sizeof **buf, hw_cmp);
+    size_t x = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (x && (*buf)[x - 1].h == (*buf)[k].h)
+            (*buf)[x - 1].w += (*buf)[k].w;
+        else
+            (*buf)[x++] = (*buf)[k];
+    }
+    *n = x;
+    return ADAL_OK;
+}
+
+static int frag_cos(fragctx *f, const pclust *c, double *out)
+{
+    size_t na = 0, nb = 0;
+    *out = 0.0;
+    if (frag_vec(f->q, f->wq, c->i0, c->i1, &f->a, &f->acap, &na) ||
+        frag_vec(f->s, f->ws, c->j0, c->j1, &f->b, &f->bcap, &nb))
+        return ADAL_ENOMEM;
+    double dot = 0.0, n1 = 0.0, n2 = 0.0;
+    for (size_t x = 0; x < na; x++)
+        n1 += f->a[x].w * f->a[x].w;
+    for (size_t y = 0; y < nb; y++)
+        n2 += f->b[y].w * f->b[y].w;
+    for (size_t x = 0, y = 0; x < na && y < nb;) {
+        if (f->a[x].h == f->b[y].h)
+            dot += f->a[x++].w * f->b[y++].w;
+        else if (f->a[x].h < f->b[y].h)
+            x++;
+        else
+            y++;
+    }
+    *out = n1 > 0 && n2 > 0 ? dot / sqrt(n1 * n2) : 0.0;
+    return ADAL_OK;
+}
+
+static int cluster_valid(fragctx *f, pseed *sd, size_t n, uint32_t gap, cl_out *o)
+{
+    cl_out t = {0};
+    int rc = cluster(sd, n, 0, 0, &t, 0, gap);
+    for (size_t k = 0; rc == ADAL_OK && k < t.n; k++) {
+        const pclust *c = &t.c[k];
+        double sim = 1.0;
+        if (gap > MAX_GAP)
+            rc = frag_cos(f, c, &sim);
+        if (rc)
+            break;
+        if (sim >= VALID_COS || gap <= MAX_GAP) {
+            if (adal__grow((void **)&o->c, &o->cap, o->n + 1, sizeof *o->c))
+                rc = ADAL_ENOMEM;
+            else
+                o->c[o->n++] = *c;
+        } else
+            rc = cluster_valid(f, c->sd, c->nseeds, gap - 1, o);
+    }
+    adal__free(t.c);
+    return rc;
 }
 
 static int clust_cmp(const void *a, const void *b)
@@ -661,7 +761,10 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
     rc = ADAL_OK;
     if (!nsd)
         goto out;
-    rc = cluster(sd, nsd, 0, 0, &cl, 0);
+    fragctx fc = {&pq, &ps, wq, ws, NULL, NULL, 0, 0};
+    rc = cluster_valid(&fc, sd, nsd, GAP_START, &cl);
+    adal__free(fc.a);
+    adal__free(fc.b);
     if (rc)
         goto out;
     /* strongest first; a cluster overlapping a kept one in the essay is dropped */
@@ -686,18 +789,20 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
              * order: one case, not several), and then spans just them */
             adal__pspan hull = {UINT32_MAX, 0, UINT32_MAX, 0, sp.sim, sp.nseeds};
             size_t in = 0;
+            bool near = true; /* each within JOIN_GAP tokens of the one before, in the essay */
             for (size_t x = 0; x < n_ex; x++) {
                 const adal__span *e = &ex[x];
                 if (e->qend <= sp.qtok || e->qtok >= sp.qend || e->send <= sp.stok ||
                     e->stok >= sp.send)
                     continue;
+                near = near && (!in || e->qtok <= hull.qend + JOIN_GAP);
                 in++;
                 hull.qtok = e->qtok < hull.qtok ? e->qtok : hull.qtok;
                 hull.qend = e->qend > hull.qend ? e->qend : hull.qend;
                 hull.stok = e->stok < hull.stok ? e->stok : hull.stok;
                 hull.send = e->send > hull.send ? e->send : hull.send;
             }
-            if (in < 2)
+            if (in < 2 || !near)
                 continue;
             /* to its sentences' ends where the exact passages stop short of them by a
              * few words only (a shuffled sentence keeps no 3-word run at its edge) */
