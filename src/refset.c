@@ -387,7 +387,8 @@ static int add_word_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs
         }
         for (size_t k = 0; k < nt; k++) {
             uint32_t d = touched[k];
-            double f = rs->nterms[d] / mean, z = (acc[d] - f * E) / sqrt(f * V);
+            double f = rs->nterms[d] / mean;
+            double z = V > 0.0 ? (acc[d] - f * E) / sqrt(f * V) : 0.0; /* V 0: in every doc */
             if (z > best[d]) {
                 if (best[d] == -HUGE_VAL)
                     wc[nwc++] = (wcand){d, 0.0};
