@@ -84,9 +84,8 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
                             adal__common_fn common, const void *common_data);
 /* The same, with the paraphrase stage run on the source whatever PARA_MAX_SOURCES says (a
  * source found by shared content words, refset.c). */
-int adal__report_add_source_para(adal_report *r, adal_ctx *ctx, const adal_doc *src,
-                                 const char *id, adal__common_fn common, const void *common_data,
-                                 bool para);
+int adal__report_add_source_para(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
+                                 adal__common_fn common, const void *common_data, bool para);
 
 /* ---- refset.c */
 /* The candidate search and alignment of adal_refset_check without creating or finishing the

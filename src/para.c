@@ -477,8 +477,8 @@ typedef struct fragctx {
 } fragctx;
 
 /* The summed term vector of sentences [s0, s1] of p, merged by term, in *buf (*n terms). */
-static int frag_vec(const pdoc *p, const double *w, uint32_t s0, uint32_t s1, hw **buf,
-                    size_t *cap, size_t *n)
+static int frag_vec(const pdoc *p, const double *w, uint32_t s0, uint32_t s1, hw **buf, size_t *cap,
+                    size_t *n)
 {
     size_t k0 = p->s[s0].off, k1 = p->s[s1].off + p->s[s1].n, m = 0;
     if (adal__grow((void **)buf, cap, k1 - k0 + 1, sizeof **buf))

@@ -42,13 +42,14 @@ typedef struct posting {
     uint32_t doc, pos, next;
 } posting;
 
-/* A hash table of slots over a posting array: fingerprints, or content words. */
-typedef struct index {
+/* The content-word index: a hash table of slots over a posting array, as the fingerprint
+ * one (postings with pos 0). */
+typedef struct windex {
     slot *tab;
     size_t tab_cap, used; /* tab_cap is a power of two */
     posting *post;
     size_t npost, post_cap;
-} index_t;
+} windex;
 
 struct adal_refset {
     adal_doc **docs;
@@ -60,7 +61,7 @@ struct adal_refset {
     size_t npost, post_cap;
     /* content words (para.c's terms: stop words out, stemmed) → documents, for the sources
      * that share no fingerprint with a paraphrasing essay */
-    index_t words;
+    windex words;
     adal__para *stop; /* para.c's stop words, for adal__para_terms */
     uint32_t *nterms; /* distinct content terms of each document */
     size_t nterms_cap;
@@ -151,7 +152,7 @@ int adal_refset_add(adal_refset *rs, adal_ctx *ctx, adal_doc *doc, const char *i
     char *idc = NULL;
     uint64_t *terms = NULL;
     size_t nterms = 0;
-    index_t *wx = &rs->words;
+    windex *wx = &rs->words;
     int rc;
     adal__err_clear(ctx);
     if (rs->n >= MAX_DOCS) {
@@ -303,18 +304,20 @@ static int is_common2(const void *data, uint64_t h)
     return is_common(c->rs, h) || c->extra(c->extra_data, h);
 }
 
-/* Sources found by shared content words (docs/ARCHITECTURE.md, "Paraphrase"): a rewritten
- * passage keeps many of its content words but seldom five words in a row, so its source may
- * share no fingerprint with the essay. The essay is cut into windows of WORD_WIN tokens (half
+/* Sources found by shared content words (docs/ACCURACY.md, item 5): a rewritten passage
+ * keeps many of its content words but seldom five words in a row, so its source may share
+ * no fingerprint with the essay. The essay is cut into windows of WORD_WIN tokens (half
  * overlapping, about a short paragraph); in each, every document not yet added
  * (`taken[d]` != NIL) gets the summed idf, log(N / df), of the window's content terms it
  * holds. A large document holds more of them by chance, so the sum is compared with what
- * chance gives a document of its size: with p = df/N · (its terms / the mean), expected
- * E = Σ idf·p and variance V = Σ idf²·p, z = (sum − E) / √V. A document's score is its best
- * window's z; the ADAL_PARA_WORD_SOURCES best at or above WORD_MIN_Z go to the paraphrase
- * stage (measured on PAN Indonesian: the true sources that share no fingerprint score 2.3 to
- * 17, 15 of 19 at 4 or more; the others' best windows reach 4 for one pair in ten). Only terms in at most max(WORD_DF_MIN, N / WORD_DF_DIV) documents are walked (the
- * rest weigh little and would make the walk long). */
+ * chance gives a document of its size: with p = df/N and f = its terms / the mean, expected
+ * E = f·Σ idf·p and variance V = f·Σ idf²·p, z = (sum − E) / √V. A document's score is its
+ * best window's z; the ADAL_PARA_WORD_SOURCES best at or above WORD_MIN_Z go to the
+ * paraphrase stage (measured on PAN Indonesian: the 19 true sources that share no
+ * fingerprint score 2.3 to 17, 3 of them under 4; the other documents' best windows reach 4
+ * for about one pair in ten). Only terms in at most max(WORD_DF_MIN, N / WORD_DF_DIV)
+ * documents, and never more than WORD_DF_MAX, are walked: the rest weigh little, and the cap
+ * keeps the walk from growing with the set. */
 #define WORD_WIN 60
 #define WORD_DF_MIN 8
 #define WORD_DF_DIV 50

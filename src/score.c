@@ -266,9 +266,8 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
     return adal__report_add_source_para(r, ctx, src, id, common, common_data, false);
 }
 
-int adal__report_add_source_para(adal_report *r, adal_ctx *ctx, const adal_doc *src,
-                                 const char *id, adal__common_fn common, const void *common_data,
-                                 bool para)
+int adal__report_add_source_para(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
+                                 adal__common_fn common, const void *common_data, bool para)
 {
     adal_fp *tmp = NULL;
     const adal_fp *sf = NULL;
