@@ -52,6 +52,10 @@ int adal__align(adal_ctx *ctx, const adal_doc *q, const adal__qfp *qf, const ada
                 adal__span **out, size_t *nout);
 
 /* ---- para.c: the paraphrase stage (sentence pairs, Sanchez-Perez et al. 2014) */
+/* Sources of a report the paraphrase stage runs on: the first this many added (score.c), and
+ * up to ADAL_PARA_WORD_SOURCES more found by shared content words (refset.c). */
+#define ADAL_PARA_MAX_SOURCES 10
+#define ADAL_PARA_WORD_SOURCES 5
 typedef struct adal__pspan {
     uint32_t qtok, qend, stok, send; /* tokens, as adal__span */
     double sim;                      /* mean tf-idf cosine of its sentence pairs */
@@ -61,6 +65,13 @@ typedef struct adal__pspan {
 /* The query side (stop words, its sentences and terms), built once per report. */
 typedef struct adal__para adal__para;
 int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out);
+/* q may be NULL: then only the stop words, for adal__para_terms. */
+/* The distinct content terms of d (the paraphrase stage's terms: stop words and numbers out,
+ * Latin words stemmed), sorted; *out is adal__malloc'd. Reads p's stop words only. */
+int adal__para_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out,
+                     size_t *nout);
+/* The term of each token of d (0 = not a term), d->ntoks of them, *out adal__malloc'd. */
+int adal__para_token_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out);
 void adal__para_free(adal__para *p);
 /* `ex` (n_ex, sorted by qtok): the exact spans already accepted for this source; sentences
  * overlapping one of them on either side do not seed a paraphrase (they are explained). */
@@ -71,6 +82,10 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
 /* adal_report_add_source with a filter of common hashes (used by the reference set). */
 int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
                             adal__common_fn common, const void *common_data);
+/* The same, with the paraphrase stage run on the source whatever PARA_MAX_SOURCES says (a
+ * source found by shared content words, refset.c). */
+int adal__report_add_source_para(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
+                                 adal__common_fn common, const void *common_data, bool para);
 
 /* ---- refset.c */
 /* The candidate search and alignment of adal_refset_check without creating or finishing the

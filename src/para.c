@@ -2,7 +2,8 @@
  * after Sanchez-Perez, Sidorov & Gelbukh (2014), "A Winning Approach to Text Alignment for
  * Text Reuse Detection at PAN 2014". It runs on a pair the candidate stage already chose
  * (shared fingerprints), beside the exact aligner of match.c:
- * - sentences: tokens split at . ! ? … ; and paragraph ends, long ones cut at SENT_MAX;
+ * - sentences: tokens split at . ! ? … ; paragraph ends and line breaks before a word not in
+ *   lower case (a hard wrap is not a sentence end), long ones cut at SENT_MAX;
  * - terms: content words (stop words of Kazakh, Russian, English and Indonesian and
  *   numbers out),
  *   stemmed: Cyrillic keys are stemmed already (norm_stem.c); Latin words get the Snowball
@@ -10,12 +11,19 @@
  * - seeds: sentence pairs with tf·idf cosine ≥ SEED_COS and Dice ≥ SEED_DICE over their
  *   terms, idf over the sentences of the two documents;
  * - extension: seeds clustered by their distance in sentences on both sides (split at gaps
- *   over MAX_GAP on one side, then the other, until stable); a cluster is one passage from
- *   its first to its last sentence on both sides;
- * - filter: a cluster needs MIN_SEEDS seeds whose sentences no exact passage of the pair
- *   already covers (a verbatim copy is also a run of identical sentences), and
- *   PARA_MIN_TOK tokens on each side; of two clusters overlapping in the essay the
- *   stronger stays.
+ *   over GAP_START on one side, then the other, until stable); a cluster whose two
+ *   fragments (sums of their sentences' tf-idf vectors) have a cosine under VALID_COS is
+ *   clustered again with a gap one smaller, down to MAX_GAP (Sanchez-Perez et al.'s
+ *   validation); a cluster is one passage from its first to its last sentence on both sides;
+ * - filter: a cluster needs MIN_SEEDS seeds whose essay or source sentence is not mostly
+ *   (half its tokens) covered by exact passages of the pair (a verbatim copy is also a run
+ *   of identical sentences; a rewritten sentence keeping a few words is not explained), and
+ *   PARA_MIN_TOK tokens on each side; a cluster with fewer fresh seeds is kept only when it
+ *   holds two or more exact passages of the pair on both sides (sentences copied in another
+ *   order are one case, shown as one passage around the copies) at most JOIN_GAP tokens
+ *   apart in the essay, from its first copy to its last unless its sentences end at most
+ *   EDGE_TOK tokens beyond them; of two clusters
+ *   overlapping in the essay the stronger stays.
  * Its passages are of kind ADAL_PASSAGE_PARAPHRASE: evidence for a reader, see score.c for
  * how they count.
  */
@@ -38,6 +46,8 @@
 #define PER_SENT 5      /* seeds kept per essay sentence: its best source sentences */
 #define MAX_DF 1024     /* a term in more sentences is not walked (still weighs in the norms) */
 #define PARA_MIN_TOK 20 /* tokens on each side (Sanchez-Perez et al.: 150 characters) */
+#define EDGE_TOK 8      /* tokens: a joining cluster's edge beyond its exact passages */
+#define JOIN_GAP 48     /* tokens between the exact passages it joins (score.c's MERGE_CAP) */
 
 /* ---- stop words (lower case, surface form) --------------------------------------------- */
 
@@ -206,7 +216,28 @@ static int stop_set(hset *h)
 
 static bool is_break16(uint16_t c)
 {
-    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ';' || c == '\n' || c == 0x3002;
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ';' || c == 0x3002;
+}
+
+/* Whether the text between two tokens of one paragraph ends a sentence: a full stop (. ! ? …
+ * ; 。), or a line break before a word that does not start in lower case. A line break before
+ * a lower-case word is a hard wrap inside a sentence (text pasted from a PDF, or a corpus
+ * wrapped at 100 characters, as PAN's is): cutting there gave sentence pieces that end at
+ * different words in the essay and the source, so a rewritten sentence matched neither
+ * piece of its original. */
+static bool sentence_break(const adal_doc *d, const adal_token *a, const adal_token *b)
+{
+    bool nl = false;
+    for (uint32_t u = a->end; u < b->start && u < d->text16_len; u++) {
+        uint16_t c = d->text16[u];
+        if (is_break16(c))
+            return true;
+        nl |= c == '\n' || c == 0x2028;
+    }
+    if (!nl || b->start >= d->text16_len)
+        return nl;
+    uint16_t c = d->text16[b->start];
+    return !(c >= 0xD800 && c < 0xE000) && !u_islower((UChar32)c);
 }
 
 static int term_cmp(const void *a, const void *b)
@@ -225,23 +256,18 @@ static bool ascii_word(const char *k, size_t n)
     return n > 0;
 }
 
-static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
+/* The term of each token into th[] (0 = not a term): stop words and numbers out, Latin words
+ * stemmed by Snowball English or Indonesian, whichever language's stop words the document
+ * uses more, other words their key's hash (Cyrillic keys are stemmed already). */
+static int token_terms(const adal_doc *d, const hset *stop, uint64_t *th)
 {
     size_t nt = d->ntoks;
-    uint64_t *th = NULL; /* term hash per token, 0 = not a term */
     struct sb_stemmer *stem = NULL;
-    int rc = ADAL_ENOMEM;
-    memset(out, 0, sizeof *out);
-    if (nt == 0)
-        return ADAL_OK;
-    th = adal__calloc(nt, sizeof *th);
-    if (!th)
-        goto out;
-    /* stop words, and which Latin language the document writes */
     unsigned votes[L_N] = {0};
     char buf[96];
     for (size_t i = 0; i < nt; i++) {
         const adal_token *t = &d->toks[i];
+        th[i] = 0;
         /* no stop word is longer than STOP_MAX letters: longer tokens skip the look-up */
         size_t n = t->end - t->start <= STOP_MAX ? surface(d, t, buf, sizeof buf) : 0;
         if (n && hset_has(stop, hstr(buf, n, STOP_SEED) & ~(uint64_t)3)) {
@@ -265,10 +291,28 @@ static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
         if (!ascii_word(k, kl))
             continue;
         const sb_symbol *s = sb_stemmer_stem(stem, (const sb_symbol *)k, (int)kl);
-        if (!s)
-            goto out;
-        th[i] = hstr((const char *)s, (size_t)sb_stemmer_length(stem), 0x7374656Du);
+        if (!s) {
+            sb_stemmer_delete(stem);
+            return ADAL_ENOMEM;
+        }
+        th[i] = hstr((const char *)s, (size_t)sb_stemmer_length(stem), 0x7374656Du) | 1;
     }
+    if (stem)
+        sb_stemmer_delete(stem);
+    return ADAL_OK;
+}
+
+static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
+{
+    size_t nt = d->ntoks;
+    uint64_t *th = NULL; /* term hash per token, 0 = not a term */
+    int rc = ADAL_ENOMEM;
+    memset(out, 0, sizeof *out);
+    if (nt == 0)
+        return ADAL_OK;
+    th = adal__malloc(nt * sizeof *th);
+    if (!th || token_terms(d, stop, th))
+        goto out;
     /* sentences */
     size_t scap = 0, tcap = 0;
     uint32_t s0 = 0, terms = 0;
@@ -277,10 +321,7 @@ static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
         bool end = i + 1 == nt || i + 1 - s0 >= SENT_MAX;
         if (!end) {
             const adal_token *a = &d->toks[i], *b = &d->toks[i + 1];
-            if (a->seg != b->seg)
-                end = true;
-            for (uint32_t u = a->end; !end && u < b->start && u < d->text16_len; u++)
-                end = is_break16(d->text16[u]);
+            end = a->seg != b->seg || sentence_break(d, a, b);
         }
         if (!end || (terms < SENT_MIN && i + 1 < nt && i + 1 - s0 < SENT_MAX))
             continue;
@@ -315,8 +356,6 @@ static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
     }
     rc = ADAL_OK;
 out:
-    if (stem)
-        sb_stemmer_delete(stem);
     adal__free(th);
     if (rc)
         pdoc_free(out);
@@ -365,6 +404,7 @@ typedef struct pclust {
     uint32_t i0, i1, j0, j1; /* sentences, inclusive */
     uint32_t nseeds, fresh;  /* seeds, and those not explained by exact spans */
     double cos;              /* sum of the seeds' cosines */
+    pseed *sd;               /* its seeds (nseeds of them), in the caller's array */
 } pclust;
 
 typedef struct cl_out {
@@ -372,17 +412,18 @@ typedef struct cl_out {
     size_t n, cap;
 } cl_out;
 
-/* Split seeds [a, n) at gaps over MAX_GAP on one side, then the other, until stable. */
-static int cluster(pseed *sd, size_t n, int side, int stable, cl_out *o, int depth)
+/* Split seeds [a, n) at gaps over `gap` sentences on one side, then the other, until
+ * stable. */
+static int cluster(pseed *sd, size_t n, int side, int stable, cl_out *o, int depth, uint32_t gap)
 {
     qsort(sd, n, sizeof *sd, side ? seed_s_cmp : seed_q_cmp);
     size_t parts = 1;
     for (size_t k = 1; k < n; k++) {
         uint32_t g = side ? sd[k].j - sd[k - 1].j : sd[k].i - sd[k - 1].i;
-        parts += g > MAX_GAP + 1;
+        parts += g > gap + 1;
     }
     if (parts == 1 && (stable || depth > 32)) {
-        pclust c = {UINT32_MAX, 0, UINT32_MAX, 0, (uint32_t)n, 0, 0};
+        pclust c = {UINT32_MAX, 0, UINT32_MAX, 0, (uint32_t)n, 0, 0, sd};
         for (size_t k = 0; k < n; k++) {
             c.i0 = sd[k].i < c.i0 ? sd[k].i : c.i0;
             c.i1 = sd[k].i > c.i1 ? sd[k].i : c.i1;
@@ -399,14 +440,108 @@ static int cluster(pseed *sd, size_t n, int side, int stable, cl_out *o, int dep
     size_t a = 0;
     for (size_t k = 1; k <= n; k++) {
         uint32_t g = k < n ? (side ? sd[k].j - sd[k - 1].j : sd[k].i - sd[k - 1].i) : UINT32_MAX;
-        if (g <= MAX_GAP + 1)
+        if (g <= gap + 1)
             continue;
-        int rc = cluster(sd + a, k - a, !side, parts == 1, o, depth + 1);
+        int rc = cluster(sd + a, k - a, !side, parts == 1, o, depth + 1, gap);
         if (rc)
             return rc;
         a = k;
     }
     return ADAL_OK;
+}
+
+/* ---- validation (Sanchez-Perez et al.'s extension): a cluster found with a gap of G
+ * sentences is kept when its two fragments, as sums of their sentences' tf-idf vectors, have
+ * a cosine of at least VALID_COS; otherwise its seeds are clustered again with G - 1, down to
+ * MAX_GAP, where a cluster stays as it is. So passages can bridge up to GAP_START sentences
+ * where the whole stays similar, and split where it does not. */
+#define GAP_START 8
+#define VALID_COS 0.34 /* Sanchez-Perez et al.: 0.34 */
+
+typedef struct hw {
+    uint64_t h;
+    double w;
+} hw;
+
+static int hw_cmp(const void *a, const void *b)
+{
+    const hw *x = a, *y = b;
+    return (x->h > y->h) - (x->h < y->h);
+}
+
+typedef struct fragctx {
+    const pdoc *q, *s;
+    const double *wq, *ws;
+    hw *a, *b;
+    size_t acap, bcap;
+} fragctx;
+
+/* The summed term vector of sentences [s0, s1] of p, merged by term, in *buf (*n terms). */
+static int frag_vec(const pdoc *p, const double *w, uint32_t s0, uint32_t s1, hw **buf, size_t *cap,
+                    size_t *n)
+{
+    size_t k0 = p->s[s0].off, k1 = p->s[s1].off + p->s[s1].n, m = 0;
+    if (adal__grow((void **)buf, cap, k1 - k0 + 1, sizeof **buf))
+        return ADAL_ENOMEM;
+    for (size_t k = k0; k < k1; k++)
+        (*buf)[m++] = (hw){p->t[k].h, w[k]};
+    qsort(*buf, m, sizeof **buf, hw_cmp);
+    size_t x = 0;
+    for (size_t k = 0; k < m; k++) {
+        if (x && (*buf)[x - 1].h == (*buf)[k].h)
+            (*buf)[x - 1].w += (*buf)[k].w;
+        else
+            (*buf)[x++] = (*buf)[k];
+    }
+    *n = x;
+    return ADAL_OK;
+}
+
+static int frag_cos(fragctx *f, const pclust *c, double *out)
+{
+    size_t na = 0, nb = 0;
+    *out = 0.0;
+    if (frag_vec(f->q, f->wq, c->i0, c->i1, &f->a, &f->acap, &na) ||
+        frag_vec(f->s, f->ws, c->j0, c->j1, &f->b, &f->bcap, &nb))
+        return ADAL_ENOMEM;
+    double dot = 0.0, n1 = 0.0, n2 = 0.0;
+    for (size_t x = 0; x < na; x++)
+        n1 += f->a[x].w * f->a[x].w;
+    for (size_t y = 0; y < nb; y++)
+        n2 += f->b[y].w * f->b[y].w;
+    for (size_t x = 0, y = 0; x < na && y < nb;) {
+        if (f->a[x].h == f->b[y].h)
+            dot += f->a[x++].w * f->b[y++].w;
+        else if (f->a[x].h < f->b[y].h)
+            x++;
+        else
+            y++;
+    }
+    *out = n1 > 0 && n2 > 0 ? dot / sqrt(n1 * n2) : 0.0;
+    return ADAL_OK;
+}
+
+static int cluster_valid(fragctx *f, pseed *sd, size_t n, uint32_t gap, cl_out *o)
+{
+    cl_out t = {0};
+    int rc = cluster(sd, n, 0, 0, &t, 0, gap);
+    for (size_t k = 0; rc == ADAL_OK && k < t.n; k++) {
+        const pclust *c = &t.c[k];
+        double sim = 1.0;
+        if (gap > MAX_GAP)
+            rc = frag_cos(f, c, &sim);
+        if (rc)
+            break;
+        if (sim >= VALID_COS || gap <= MAX_GAP) {
+            if (adal__grow((void **)&o->c, &o->cap, o->n + 1, sizeof *o->c))
+                rc = ADAL_ENOMEM;
+            else
+                o->c[o->n++] = *c;
+        } else
+            rc = cluster_valid(f, c->sd, c->nseeds, gap - 1, o);
+    }
+    adal__free(t.c);
+    return rc;
 }
 
 static int clust_cmp(const void *a, const void *b)
@@ -435,7 +570,7 @@ int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
 {
     adal__para *p = adal__calloc(1, sizeof *p);
     *out = NULL;
-    if (!p || stop_set(&p->stop) || pdoc_build(q, &p->stop, &p->q)) {
+    if (!p || stop_set(&p->stop) || (q && pdoc_build(q, &p->stop, &p->q))) {
         adal__para_free(p);
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
     }
@@ -443,17 +578,63 @@ int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
     return ADAL_OK;
 }
 
-/* 1 for each sentence overlapping one of the exact spans on that side. */
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int adal__para_token_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out)
+{
+    uint64_t *th = adal__malloc((d->ntoks ? d->ntoks : 1) * sizeof *th);
+    *out = NULL;
+    if (!th || token_terms(d, &p->stop, th)) {
+        adal__free(th);
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    }
+    *out = th;
+    return ADAL_OK;
+}
+
+int adal__para_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out,
+                     size_t *nout)
+{
+    uint64_t *th = NULL;
+    *out = NULL;
+    *nout = 0;
+    int rc = adal__para_token_terms(ctx, p, d, &th);
+    if (rc)
+        return rc;
+    size_t n = 0;
+    for (size_t i = 0; i < d->ntoks; i++)
+        if (th[i])
+            th[n++] = th[i];
+    qsort(th, n, sizeof *th, u64_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!w || th[w - 1] != th[i])
+            th[w++] = th[i];
+    *out = th;
+    *nout = w;
+    return ADAL_OK;
+}
+
+/* 1 for each sentence at least half of whose tokens the exact spans on that side cover. */
 static uint8_t *explained(const pdoc *p, const adal__span *ex, size_t n, int side)
 {
     uint8_t *m = adal__calloc(p->ns ? p->ns : 1, 1);
     if (!m)
         return NULL;
-    for (size_t i = 0; i < p->ns; i++)
-        for (size_t k = 0; k < n && !m[i]; k++) {
+    for (size_t i = 0; i < p->ns; i++) {
+        uint32_t t0 = p->s[i].t0, t1 = p->s[i].t1, cov = 0;
+        for (size_t k = 0; k < n; k++) {
             uint32_t a = side ? ex[k].stok : ex[k].qtok, e = side ? ex[k].send : ex[k].qend;
-            m[i] = a < p->s[i].t1 && p->s[i].t0 < e;
+            a = a > t0 ? a : t0;
+            e = e < t1 ? e : t1;
+            cov += a < e ? e - a : 0;
         }
+        m[i] = 2 * cov >= t1 - t0;
+    }
     return m;
 }
 
@@ -580,7 +761,10 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
     rc = ADAL_OK;
     if (!nsd)
         goto out;
-    rc = cluster(sd, nsd, 0, 0, &cl, 0);
+    fragctx fc = {&pq, &ps, wq, ws, NULL, NULL, 0, 0};
+    rc = cluster_valid(&fc, sd, nsd, GAP_START, &cl);
+    adal__free(fc.a);
+    adal__free(fc.b);
     if (rc)
         goto out;
     /* strongest first; a cluster overlapping a kept one in the essay is dropped */
@@ -592,13 +776,41 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
     }
     for (size_t c = 0; c < cl.n; c++) {
         const pclust *k = &cl.c[c];
-        if (k->fresh < MIN_SEEDS)
+        if (k->nseeds < MIN_SEEDS)
             continue;
         if (pq.s[k->i1].t1 - pq.s[k->i0].t0 < PARA_MIN_TOK ||
             ps.s[k->j1].t1 - ps.s[k->j0].t0 < PARA_MIN_TOK)
             continue;
         adal__pspan sp = {pq.s[k->i0].t0, pq.s[k->i1].t1,     ps.s[k->j0].t0,
                           ps.s[k->j1].t1, k->cos / k->nseeds, k->nseeds};
+        if (k->fresh < MIN_SEEDS) {
+            /* the exact passages explain its sentences: it is kept only to join two or
+             * more of them that lie inside it on both sides (sentences copied in another
+             * order: one case, not several), and then spans just them */
+            adal__pspan hull = {UINT32_MAX, 0, UINT32_MAX, 0, sp.sim, sp.nseeds};
+            size_t in = 0;
+            bool near = true; /* each within JOIN_GAP tokens of the one before, in the essay */
+            for (size_t x = 0; x < n_ex; x++) {
+                const adal__span *e = &ex[x];
+                if (e->qend <= sp.qtok || e->qtok >= sp.qend || e->send <= sp.stok ||
+                    e->stok >= sp.send)
+                    continue;
+                near = near && (!in || e->qtok <= hull.qend + JOIN_GAP);
+                in++;
+                hull.qtok = e->qtok < hull.qtok ? e->qtok : hull.qtok;
+                hull.qend = e->qend > hull.qend ? e->qend : hull.qend;
+                hull.stok = e->stok < hull.stok ? e->stok : hull.stok;
+                hull.send = e->send > hull.send ? e->send : hull.send;
+            }
+            if (in < 2 || !near)
+                continue;
+            /* to its sentences' ends where the exact passages stop short of them by a
+             * few words only (a shuffled sentence keeps no 3-word run at its edge) */
+            sp.qtok = hull.qtok - sp.qtok <= EDGE_TOK ? sp.qtok : hull.qtok;
+            sp.qend = sp.qend - hull.qend <= EDGE_TOK ? sp.qend : hull.qend;
+            sp.stok = hull.stok - sp.stok <= EDGE_TOK ? sp.stok : hull.stok;
+            sp.send = sp.send - hull.send <= EDGE_TOK ? sp.send : hull.send;
+        }
         bool clash = false;
         for (size_t x = 0; x < nres && !clash; x++)
             clash = sp.qtok < res[x].qend && res[x].qtok < sp.qend;

@@ -171,7 +171,7 @@ static int para_mode(void)
  * reference set adds them strongest first, by shared fingerprints). Measured: 10 keeps
  * every PAN Indonesian detection of 50 (5 loses 3 cases, 3 loses 9), and `make bench`'s
  * check p50 at 10,000 references is 5.4 ms instead of 69 ms with all 50 candidates. */
-#define PARA_MAX_SOURCES 10
+#define PARA_MAX_SOURCES ADAL_PARA_MAX_SOURCES
 
 static bool counts(const adal_passage *p)
 {
@@ -276,6 +276,12 @@ static int push_passage(adal_report *r, adal_ctx *ctx, uint32_t si, const adal_d
 int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
                             adal__common_fn common, const void *common_data)
 {
+    return adal__report_add_source_para(r, ctx, src, id, common, common_data, false);
+}
+
+int adal__report_add_source_para(adal_report *r, adal_ctx *ctx, const adal_doc *src, const char *id,
+                                 adal__common_fn common, const void *common_data, bool para)
+{
     adal_fp *tmp = NULL;
     const adal_fp *sf = NULL;
     size_t nsf = 0;
@@ -317,7 +323,7 @@ int adal__report_add_source(adal_report *r, adal_ctx *ctx, const adal_doc *src, 
             goto out;
         sp[nacc++] = *s; /* the accepted spans, for the paraphrase stage */
     }
-    if (para_mode() && !r->opts.no_paraphrase && r->npara_src < PARA_MAX_SOURCES) {
+    if (para_mode() && !r->opts.no_paraphrase && (para || r->npara_src < PARA_MAX_SOURCES)) {
         r->npara_src++;
         adal__pspan *pp = NULL;
         size_t npp = 0;
@@ -864,8 +870,14 @@ static void drop_redundant(adal_report *r)
     for (size_t k = 0; k < r->npas; k++) {
         const adal_passage *p = &r->pas[k];
         if (p->kind == ADAL_PASSAGE_PARAPHRASE) {
-            /* essay tokens of p not inside an exact passage of the same source */
-            uint32_t a = p->qtok, e = p->qtok + p->qntok, fresh = 0, cur = a;
+            /* essay tokens of p not inside an exact passage of the same source, and the
+             * exact passages it encloses */
+            uint32_t a = p->qtok, e = p->qtok + p->qntok, fresh = 0, cur = a, inside = 0;
+            for (size_t x = 0; x < r->npas; x++) {
+                const adal_passage *q = &r->pas[x];
+                inside += q->kind == ADAL_PASSAGE_EXACT && q->source == p->source &&
+                          q->qstart >= p->qstart && q->qend <= p->qend;
+            }
             while (cur < e) {
                 uint32_t next = cur; /* furthest end of an exact passage covering cur */
                 for (size_t x = 0; x < r->npas; x++) {
@@ -881,7 +893,7 @@ static void drop_redundant(adal_report *r)
                 fresh++;
                 cur++;
             }
-            if (fresh < PARA_NEW)
+            if (fresh < PARA_NEW && inside < 2)
                 continue;
         }
         r->pas[w++] = *p;
@@ -959,6 +971,14 @@ int adal_report_finish(adal_report *r, adal_ctx *ctx)
         adal_passage *p = &r->pas[i];
         uint32_t tot = P[p->qend] - P[p->qstart], cit = 0;
         if (tot == 0)
+            continue;
+        /* a paraphrase passage is a run of whole sentences: one reaching into excluded text
+         * (the template) is not evidence of its own; the exact passages in it stay */
+        bool in_excl = false;
+        for (uint32_t k = p->qstart; p->kind == ADAL_PASSAGE_PARAPHRASE && !in_excl && k < p->qend;
+             k++)
+            in_excl = (f[k] & F_CNT) && (f[k] & (F_EXT | F_EXH));
+        if (in_excl)
             continue;
         for (uint32_t k = p->qstart; k < p->qend; k++)
             cit += (f[k] & F_CIT) && (f[k] & F_CNT) && !(f[k] & (F_EXT | F_EXH));

@@ -1,7 +1,9 @@
 /* test_para.c — the paraphrase stage (src/para.c) and how its passages count (score.c):
  * a Russian and a Kazakh paraphrase written for this test, and a PAN Indonesian human-paraphrase
- * case from ../shared/data (skipped when absent). */
+ * case from ../shared/data (skipped when absent); a source found by its content words alone;
+ * the extension across own sentences; reordered copied sentences as one passage. */
 #include "../harness.h"
+#include "internal.h"
 #include "tok_helper.h"
 
 #include <adal.h>
@@ -244,6 +246,245 @@ TEST(para_pan_shuffled_case_is_one_outer_passage)
         adal_score sc;
         adal_report_score(r, &sc);
         CHECK(sc.borrowed > 0.0); /* the verified pieces count */
+    }
+    adal_report_free(r);
+    adal_doc_free(q);
+    adal_doc_free(s);
+    adal_ctx_free(ctx);
+}
+
+/* RU_SRC rewritten so that no five words in a row are the same (as folded and stemmed keys):
+ * the essay shares no fingerprint with its source, which only the content words find. */
+static const char RU_PARA_NOFP[] =
+    "Я хочу рассказать о том, что прочитал в энциклопедии.\n"
+    "Самым глубоким на Земле озером является Байкал, крупнейшее природное хранилище пресной "
+    "воды. Находится озеро на юге Восточной Сибири, между Бурятией и Иркутской областью. "
+    "Глубина Байкала местами превышает тысячу шестьсот метров, а по оценкам учёных озеру около "
+    "двадцати пяти миллионов лет. Здесь живёт много эндемичных животных, например омуль и "
+    "байкальская нерпа. Благодаря прозрачности и чистоте воды камни на дне видно даже на "
+    "сорокаметровой глубине.\n"
+    "Мне бы очень хотелось однажды увидеть это озеро своими глазами.\n";
+
+static const char RU_OTHER[] =
+    "Московский метрополитен открылся в 1935 году, и первая линия соединила Сокольники с парком "
+    "культуры. Станции строили как подземные дворцы: мрамор, мозаика и бронзовые скульптуры "
+    "украшают их до сих пор. Сегодня метро перевозит миллионы пассажиров в день, а новые линии "
+    "продолжают прокладывать к окраинам города.\n";
+
+static bool shares_fp(adal_doc *a, adal_doc *b)
+{
+    if (adal_doc_fingerprint(a, NULL) != ADAL_OK || adal_doc_fingerprint(b, NULL) != ADAL_OK)
+        return true;
+    for (size_t i = 0; i < a->nfps; i++)
+        for (size_t j = 0; j < b->nfps; j++)
+            if (a->fps[i].hash == b->fps[j].hash)
+                return true;
+    return false;
+}
+
+static adal_refset *ru_set(void)
+{
+    adal_refset *rs = NULL;
+    if (adal_refset_new(&rs, NULL) != ADAL_OK)
+        return NULL;
+    const char *txt[] = {RU_OWN, RU_SRC, KK_SRC, RU_OTHER};
+    const char *ids[] = {"trip", "baikal", "abai", "metro"};
+    for (int i = 0; i < 4; i++) {
+        adal_doc *d = th_doc(txt[i]);
+        if (!d || adal_refset_add(rs, NULL, d, ids[i]) != ADAL_OK) {
+            adal_refset_free(rs);
+            return NULL;
+        }
+    }
+    return rs;
+}
+
+/* A source that shares no fingerprint with the essay is found by its content words
+ * (refset.c), and the paraphrase stage then shows the rewritten passage; the source on the
+ * same topic in other words ("trip") and the unrelated ones give nothing. */
+TEST(para_source_found_by_content_words)
+{
+    adal_doc *q = th_doc(RU_PARA_NOFP), *s = th_doc(RU_SRC);
+    CHECK(q && s);
+    if (!q || !s) {
+        adal_doc_free(q);
+        adal_doc_free(s);
+        return;
+    }
+    CHECK(!shares_fp(q, s)); /* else this test would not test the content-word search */
+    adal_refset *rs = ru_set();
+    CHECK(rs != NULL);
+    for (int no_para = 0; rs && no_para < 2; no_para++) {
+        adal_report *r = NULL;
+        adal_check_opts o = ADAL_CHECK_OPTS_INIT;
+        o.no_paraphrase = no_para;
+        CHECK_EQ_INT(adal_refset_check(&r, NULL, rs, q, &o, NULL, 0), ADAL_OK);
+        if (!r)
+            continue;
+        size_t npara = 0;
+        long a = th_find16(q, "Самым глубоким"), e = th_find16(q, "Мне бы");
+        for (size_t i = 0; i < adal_report_npassages(r); i++) {
+            const adal_passage *p = adal_report_passage(r, i);
+            const adal_source_result *src = adal_report_source(r, p->source);
+            CHECK_EQ_INT(p->kind, ADAL_PASSAGE_PARAPHRASE);
+            CHECK_EQ_STR(src ? src->id : "", "baikal");
+            CHECK((long)p->qstart >= a && (long)p->qend <= e);
+            CHECK((long)(p->qend - p->qstart) * 2 >= e - a);
+            npara++;
+        }
+        CHECK_EQ_INT(npara, no_para ? 0 : 1);
+        adal_score sc;
+        adal_report_score(r, &sc);
+        CHECK(sc.originality == 100.0); /* shown, not counted */
+        adal_report_free(r);
+    }
+    adal_doc_free(q);
+    /* the same topic in own words, checked against the set: nothing */
+    q = th_doc(RU_OWN);
+    adal_refset_free(rs);
+    rs = ru_set();
+    if (rs && q) {
+        adal_report *r = NULL;
+        adal_refset_check(&r, NULL, rs, q, NULL, (size_t[]){0}, 1); /* "trip" is q itself */
+        CHECK(r != NULL);
+        if (r)
+            CHECK_EQ_INT(adal_report_npassages(r), 0);
+        adal_report_free(r);
+    }
+    adal_refset_free(rs);
+    adal_doc_free(q);
+    adal_doc_free(s);
+}
+
+/* A document from text through the real normaliser (stemmed keys), as `adal check` reads it. */
+static adal_doc *norm_doc(adal_ctx *ctx, const char *utf8)
+{
+    adal_doc *d = NULL;
+    if (!ctx || adal_doc_from_text(&d, ctx, utf8, strlen(utf8), "t") != ADAL_OK)
+        return NULL;
+    if (adal_doc_normalize(d, ctx) != ADAL_OK) {
+        adal_doc_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* Sentences of the student's own between two halves of a paraphrase: a few are bridged
+ * (Sanchez-Perez et al.'s extension: the two stretches as a whole stay similar; with the
+ * former fixed gap of 3 sentences, 5 own sentences split it), 14 split it in two passages. */
+static const char *const FILLER[] = {
+    "В нашей школе работает большой кружок робототехники для старших учеников.",
+    "Учитель физики Иван Петрович ведёт занятия кружка каждую среду после уроков.",
+    "Прошлой зимой мы собрали маленькую машинку на батарейках из старого конструктора.",
+    "Машинка умеет объезжать стулья, столы и рюкзаки в нашем школьном классе.",
+    "Весной наша команда поехала на городскую олимпиаду по программированию роботов.",
+    "Там соревновались сильные команды из соседних школ, гимназий и лицеев.",
+    "Наша команда заняла почётное третье место и получила грамоту от жюри.",
+    "Директор школы поздравил всех участников на торжественной утренней линейке.",
+    "Летом школьный кружок закрывается, потому что учитель уезжает в отпуск.",
+    "Осенью ребята собираются построить настоящий летающий дрон с камерой.",
+    "Для дрона понадобятся новые моторы, лёгкие пропеллеры и хороший аккумулятор.",
+    "Родители учеников обещали помочь кружку с покупкой дорогих деталей.",
+    "Младшие школьники тоже просятся на занятия, хотя им пока рано паять.",
+    "Места в просторном кабинете физики хватит всем желающим ребятам."};
+
+static size_t para_count_with_filler(size_t nfill)
+{
+    char q[8192];
+    size_t n = (size_t)snprintf(q, sizeof q, "%s",
+                                "Самое глубокое озеро планеты, Байкал, представляет собой "
+                                "крупнейший природный резервуар пресной воды. Расположено озеро "
+                                "на юге Восточной Сибири, между Иркутской областью и Бурятией. "
+                                "Максимальная глубина Байкала превышает тысячу шестьсот метров, а "
+                                "его возраст учёные оценивают примерно в двадцать пять миллионов "
+                                "лет. ");
+    for (size_t i = 0; i < nfill && n < sizeof q; i++)
+        n += (size_t)snprintf(q + n, sizeof q - n, "%s ", FILLER[i]);
+    if (n < sizeof q)
+        snprintf(q + n, sizeof q - n, "%s",
+                 "Здесь обитают многие эндемичные виды животных, например байкальская нерпа и "
+                 "омуль. Благодаря необычайной прозрачности и чистоте воды камни на дне можно "
+                 "увидеть на глубине сорока метров. Озеро Байкал называют жемчужиной Сибири.\n");
+    adal_ctx *ctx = NULL;
+    adal_ctx_new(&ctx);
+    adal_doc *s = norm_doc(ctx, RU_SRC), *qd = norm_doc(ctx, q);
+    adal_report *r = s && qd ? check1c(ctx, qd, s, 0) : NULL;
+    size_t np = 0;
+    for (size_t i = 0; r && i < adal_report_npassages(r); i++) {
+        np += adal_report_passage(r, i)->kind == ADAL_PASSAGE_PARAPHRASE;
+        if (getenv("ADAL_TEST_VERBOSE"))
+            fprintf(stderr, "      %zu own sentences: passage %u-%u kind %d\n", nfill,
+                    adal_report_passage(r, i)->qstart, adal_report_passage(r, i)->qend,
+                    adal_report_passage(r, i)->kind);
+    }
+    adal_report_free(r);
+    adal_doc_free(qd);
+    adal_doc_free(s);
+    adal_ctx_free(ctx);
+    return np;
+}
+
+TEST(para_extension_bridges_a_few_own_sentences_not_many)
+{
+    CHECK_EQ_INT(para_count_with_filler(0), 1);
+    CHECK_EQ_INT(para_count_with_filler(5), 1);  /* bridged: one passage */
+    CHECK_EQ_INT(para_count_with_filler(14), 2); /* too far: two passages */
+}
+
+/* PAN Indonesian: suspicious-document00024 [18809,20832) is source-document00019
+ * [22570,24592) with its sentences in another order, most copied whole. Each copied
+ * sentence is its own exact passage (six of them); the sentence pairs form one cluster the
+ * exact passages explain, kept because it joins them: one paraphrase passage around the
+ * case, the copies inside it. */
+TEST(para_pan_reordered_sentences_are_one_outer_passage)
+{
+    if (!th_shared())
+        SKIP("../shared/data absent");
+    char qpath[512], spath[512];
+    snprintf(qpath, sizeof qpath, "%s",
+             th_path("data/pan-indonesian/suspicious-documents/suspicious-document00024.txt"));
+    snprintf(spath, sizeof spath, "%s",
+             th_path("data/pan-indonesian/source-documents/source-document00019.txt"));
+    if (!th_exists(qpath) || !th_exists(spath))
+        SKIP("../shared/data/pan-indonesian absent");
+    adal_ctx *ctx = NULL;
+    adal_doc *q = NULL, *s = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&q, ctx, qpath, NULL), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&s, ctx, spath, NULL), ADAL_OK);
+    if (q)
+        CHECK_EQ_INT(adal_doc_normalize(q, ctx), ADAL_OK);
+    if (s)
+        CHECK_EQ_INT(adal_doc_normalize(s, ctx), ADAL_OK);
+    adal_report *r = q && s ? check1c(ctx, q, s, 0) : NULL;
+    CHECK(r != NULL);
+    if (r) {
+        const uint32_t c0 = 18809, c1 = 20832;
+        const adal_passage *outer = NULL;
+        size_t nexact = 0, nouter = 0;
+        for (size_t i = 0; i < adal_report_npassages(r); i++) {
+            const adal_passage *p = adal_report_passage(r, i);
+            if (p->qend <= c0 || p->qstart >= c1)
+                continue;
+            if (p->kind == ADAL_PASSAGE_PARAPHRASE) {
+                outer = p;
+                nouter++;
+            } else
+                nexact++;
+        }
+        CHECK_EQ_INT(nouter, 1);
+        CHECK(nexact >= 2);
+        if (outer) {
+            uint32_t a = outer->qstart > c0 ? outer->qstart : c0;
+            uint32_t e = outer->qend < c1 ? outer->qend : c1;
+            CHECK(e > a && (e - a) * 10 >= (c1 - c0) * 9); /* 90 % of the case */
+            CHECK(outer->qstart + 100 >= c0 && outer->qend <= c1 + 100);
+            for (size_t i = 0; i < adal_report_npassages(r); i++) {
+                const adal_passage *p = adal_report_passage(r, i);
+                if (p->kind == ADAL_PASSAGE_EXACT && p->qend > c0 && p->qstart < c1)
+                    CHECK(p->qstart >= outer->qstart && p->qend <= outer->qend);
+            }
+        }
     }
     adal_report_free(r);
     adal_doc_free(q);
