@@ -9,7 +9,9 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define W_TRANS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define W_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -511,6 +513,7 @@ static int rels_read(rels *r, adal_ctx *ctx, adal__zip *z, const char *source, i
     size_t len = 0;
     int rc = adal__zip_read(z, name, &data, &len);
     if (rc == ADAL_OK) {
+        len = adal__docx_latent_cut(data, len);
         xmlSAXHandler h;
         memset(&h, 0, sizeof h);
         h.startElementNs = rels_start;
@@ -1354,6 +1357,7 @@ static int read_diagram(wstate *st, adal__zip *z, const char *name)
         return ADAL_OK;
     int rc = adal__zip_read(z, name, &data, &len);
     if (rc == ADAL_OK) {
+        len = adal__docx_latent_cut(data, len);
         xmlSAXHandler h;
         memset(&h, 0, sizeof h);
         h.startElementNs = dgm_start;
@@ -1497,6 +1501,247 @@ static void styles_to_cache(wstate *st, const uint64_t key[2])
     st->styles_cached = true;
 }
 
+/* ---- styles.xml: w:latentStyles left out of the parse --------------------------------- */
+
+/* w:latentStyles (ECMA-376 Part 1 §17.7.4.5) is a list of a few hundred w:lsdException
+ * elements, each with four or five attributes, that only tell Word which built-in styles to
+ * show in its gallery: nothing the reader takes from styles.xml. It is half of a real
+ * styles.xml (6.4 of 14.1 MB over ../shared/data/docx) and, attribute-dense, more than half
+ * of its parse. adal__docx_latent_cut replaces it, before the parse, by the same element
+ * with one child and no attributes, followed by its newlines (so a later error reports
+ * the same line), when the bytes prove the parse would see nothing else there: the region
+ * is UTF-8 (no other encoding declared), after the root start tag, which declares the w
+ * prefix; it holds only those two elements, "w"-prefixed, with attributes that are plain
+ * ASCII (no '&', no '<', no '>', no ']', no '?', no "--": whatever comment, CDATA section
+ * or processing instruction it might sit in, it cannot end it), distinct local names, no
+ * xmlns. The reader's handlers treat latentStyles and lsdException as any unknown element
+ * at any depth, so the parse gives the same styles table, the same errors, the same depth. */
+
+#define LX_MAX_ATTRS 32
+#define LX_MAX_VALUE 1024
+
+static bool lx_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static bool lx_name_char(char c, bool first)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+           (!first && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
+}
+
+/* An NCName at s[i..e): its end, or i when there is none. */
+static size_t lx_ncname(const char *s, size_t i, size_t e)
+{
+    size_t j = i;
+    while (j < e && j - i < 256 && lx_name_char(s[j], j == i))
+        j++;
+    return j - i >= 256 ? i : j;
+}
+
+static bool lx_at(const char *s, size_t i, size_t e, const char *lit)
+{
+    size_t n = strlen(lit);
+    return e - i >= n && memcmp(s + i, lit, n) == 0;
+}
+
+/* The tag s[i..) = "<" name (ws attr)* ws* ("/>" | ">"), under the rules above: the index
+ * after it (*empty: it was "/>"), or 0. */
+static size_t lx_tag(const char *s, size_t i, size_t e, const char *name, bool *empty)
+{
+    if (!lx_at(s, i, e, "<") || !lx_at(s, i + 1, e, name))
+        return 0;
+    i += 1 + strlen(name);
+    struct {
+        const char *p;
+        size_t n;
+    } seen[LX_MAX_ATTRS];
+    size_t na = 0;
+    for (;;) {
+        size_t ws = i;
+        while (i < e && lx_ws(s[i]))
+            i++;
+        if (i < e && s[i] == '>') {
+            *empty = false;
+            return i + 1;
+        }
+        if (lx_at(s, i, e, "/>")) {
+            *empty = true;
+            return i + 2;
+        }
+        if (i == ws || na == LX_MAX_ATTRS) /* attributes are separated by white space */
+            return 0;
+        size_t n0 = i, n1 = lx_ncname(s, i, e);
+        if (n1 == n0)
+            return 0;
+        if (n1 < e && s[n1] == ':') { /* only the w prefix, whose declaration was checked */
+            if (n1 - n0 != 1 || s[n0] != 'w')
+                return 0;
+            n0 = n1 + 1;
+            n1 = lx_ncname(s, n0, e);
+            if (n1 == n0)
+                return 0;
+        } else if (n1 - n0 >= 3 && (s[n0] | 0x20) == 'x' && (s[n0 + 1] | 0x20) == 'm' &&
+                   (s[n0 + 2] | 0x20) == 'l') {
+            return 0; /* xmlns, xml:*, and names libxml2 might treat as such */
+        }
+        for (size_t k = 0; k < na; k++)
+            if (seen[k].n == n1 - n0 && memcmp(seen[k].p, s + n0, seen[k].n) == 0)
+                return 0; /* a repeated local name: libxml2 may call it a duplicate */
+        seen[na].p = s + n0;
+        seen[na].n = n1 - n0;
+        na++;
+        i = n1;
+        while (i < e && lx_ws(s[i]))
+            i++;
+        if (i >= e || s[i] != '=')
+            return 0;
+        i++;
+        while (i < e && lx_ws(s[i]))
+            i++;
+        if (i >= e || (s[i] != '"' && s[i] != '\''))
+            return 0;
+        char q = s[i++];
+        size_t v0 = i;
+        while (i < e && s[i] != q) {
+            char c = s[i];
+            if (c < 0x20 || c > 0x7E || c == '&' || c == '<' || c == '>' || c == ']' ||
+                c == '?' || i - v0 >= LX_MAX_VALUE)
+                return 0;
+            i++;
+        }
+        if (i >= e)
+            return 0;
+        i++;
+    }
+}
+
+/* "</" name ws* ">" at s[i..): the index after it, or 0. */
+static size_t lx_close(const char *s, size_t i, size_t e, const char *name)
+{
+    if (!lx_at(s, i, e, "</") || !lx_at(s, i + 2, e, name))
+        return 0;
+    i += 2 + strlen(name);
+    while (i < e && lx_ws(s[i]))
+        i++;
+    return i < e && s[i] == '>' ? i + 1 : 0;
+}
+
+/* The end of the root start tag when it declares the w prefix and nothing before it stops
+ * the cut (a DOCTYPE, an encoding other than UTF-8); 0 otherwise. */
+static size_t lx_root(const char *s, size_t e)
+{
+    size_t i = 0;
+    if (lx_at(s, 0, e, "\xEF\xBB\xBF"))
+        i = 3;
+    if (lx_at(s, i, e, "<?xml")) {
+        const char *q = memmem(s + i, e - i, "?>", 2);
+        if (!q)
+            return 0;
+        size_t qe = (size_t)(q - s);
+        const char *enc = memmem(s + i, qe - i, "encoding", 8);
+        if (enc) {
+            size_t k = (size_t)(enc - s) + 8;
+            while (k < qe && (lx_ws(s[k]) || s[k] == '=' || s[k] == '"' || s[k] == '\''))
+                k++;
+            if (qe - k < 5 || strncasecmp(s + k, "utf-8", 5) != 0 ||
+                (s[k + 5] != '"' && s[k + 5] != '\''))
+                return 0;
+        }
+        i = qe + 2;
+    }
+    for (;;) { /* white space, comments and processing instructions before the root */
+        while (i < e && lx_ws(s[i]))
+            i++;
+        if (lx_at(s, i, e, "<!--")) {
+            const char *q = memmem(s + i + 4, e - i - 4, "-->", 3);
+            if (!q)
+                return 0;
+            i = (size_t)(q - s) + 3;
+        } else if (lx_at(s, i, e, "<?")) {
+            const char *q = memmem(s + i + 2, e - i - 2, "?>", 2);
+            if (!q)
+                return 0;
+            i = (size_t)(q - s) + 2;
+        } else {
+            break;
+        }
+    }
+    if (i >= e || s[i] != '<' || !lx_name_char(s[i + 1 < e ? i + 1 : i], true))
+        return 0; /* a DOCTYPE or no root */
+    size_t decl = 0;
+    char q = 0;
+    for (size_t k = i + 1; k < e; k++) {
+        char c = s[k];
+        if (q) {
+            q = c == q ? 0 : q;
+        } else if (c == '"' || c == '\'') {
+            q = c;
+        } else if (c == '>') {
+            return decl && s[k - 1] != '/' ? k + 1 : 0;
+        } else if (lx_ws(c) && lx_at(s, k + 1, e, "xmlns:w") && k + 8 < e &&
+                   (s[k + 8] == '=' || lx_ws(s[k + 8]))) {
+            decl = k;
+        } else if (c == '<') {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+size_t adal__docx_latent_cut(char *s, size_t len)
+{
+    static const char open[] = "w:latentStyles", child[] = "w:lsdException";
+    const char *a = memmem(s, len, "<w:latentStyles", 15);
+    if (!a)
+        return len;
+    size_t root = lx_root(s, len), i = (size_t)(a - s), start = i;
+    if (!root || start < root)
+        return len;
+    bool empty, kids = false;
+    size_t nl = 0;
+    if (!(i = lx_tag(s, i, len, open, &empty)))
+        return len;
+    if (!empty) {
+        for (;;) {
+            while (i < len && lx_ws(s[i]))
+                i++;
+            size_t j = lx_close(s, i, len, open);
+            if (j) {
+                i = j;
+                break;
+            }
+            if (!(j = lx_tag(s, i, len, child, &empty)))
+                return len;
+            if (!empty) {
+                while (j < len && lx_ws(s[j]))
+                    j++;
+                if (!(j = lx_close(s, j, len, child)))
+                    return len;
+            }
+            kids = true;
+            i = j;
+        }
+    }
+    for (size_t k = start; k < i; k++) {
+        if (s[k] == '-' && s[k + 1] == '-')
+            return len; /* "--" (in a name or a value) would end a comment it sat in */
+        nl += s[k] == '\n';
+    }
+    char rep[64];
+    int rn = snprintf(rep, sizeof rep, "%s",
+                      kids ? "<w:latentStyles><w:lsdException/></w:latentStyles>"
+                           : "<w:latentStyles/>");
+    if (rn < 0 || (size_t)rn + nl > i - start)
+        return len;
+    memcpy(s + start, rep, (size_t)rn);
+    memset(s + start + rn, '\n', nl);
+    size_t to = start + (size_t)rn + nl;
+    memmove(s + to, s + i, len - i + 1); /* with the NUL adal__zip_read puts after the part */
+    return len - (i - to);
+}
+
 static int read_styles(wstate *st, adal__zip *z, const char *name)
 {
     char *data = NULL;
@@ -1510,6 +1755,7 @@ static int read_styles(wstate *st, adal__zip *z, const char *name)
         return ADAL_OK;
     int rc = adal__zip_read(z, name, &data, &len);
     if (rc == ADAL_OK) {
+        len = adal__docx_latent_cut(data, len);
         xmlSAXHandler h;
         memset(&h, 0, sizeof h);
         h.startElementNs = st_start;
