@@ -4,6 +4,7 @@
  * clear errors for hostile or broken packages.
  */
 #include "../harness.h"
+#include "ingest.h"
 #include "internal.h"
 
 #include <stdlib.h>
@@ -703,4 +704,76 @@ TEST(docx_rels_cache_never_changes_results)
     CHECK_EQ_INT(frc[0], ADAL_OK);
     CHECK_EQ_INT(frc[2], ADAL_OK);
     CHECK(frc[7] != ADAL_OK);
+}
+
+/* adal__docx_latent_cut: w:latentStyles is replaced only when the bytes prove the parse sees
+ * nothing else there; every doubtful case is left as it was for libxml2 to judge. */
+static const char *latent_cut(const char *in, char *buf, size_t cap)
+{
+    size_t n = strlen(in);
+    if (n + 1 > cap)
+        return "(too long)";
+    memcpy(buf, in, n + 1);
+    size_t m = adal__docx_latent_cut(buf, n);
+    if (buf[m] != '\0')
+        return "(no NUL at the new end)";
+    return buf;
+}
+
+#define LX_ROOT "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n" \
+                "<w:styles xmlns:w=\"" W_NS "\" xmlns:r=\"rel\">"
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+TEST(docx_latent_styles_cut)
+{
+    char buf[2048];
+    /* Word's own shape: cut, the newlines kept, the rest moved up */
+    CHECK_EQ_STR(latent_cut(LX_ROOT "<w:docDefaults/><w:latentStyles w:defLockedState=\"0\" "
+                                    "w:count=\"267\">\n<w:lsdException w:name=\"Normal\" "
+                                    "w:uiPriority=\"0\" w:qFormat=\"1\"/>\n  <w:lsdException "
+                                    "w:name='heading 1'></w:lsdException >\n</w:latentStyles "
+                                    "><w:style w:styleId=\"a\"/></w:styles>",
+                            buf, sizeof buf),
+                 LX_ROOT "<w:docDefaults/><w:latentStyles><w:lsdException/></w:latentStyles>\n\n\n"
+                         "<w:style w:styleId=\"a\"/></w:styles>");
+    CHECK_EQ_STR(latent_cut(LX_ROOT "<w:latentStyles w:count=\"0\"></w:latentStyles></w:styles>",
+                            buf, sizeof buf),
+                 LX_ROOT "<w:latentStyles/></w:styles>");
+    CHECK_EQ_STR(latent_cut("<w:styles xmlns:w=\"x\"><w:latentStyles/></w:styles>", buf, sizeof buf),
+                 "<w:styles xmlns:w=\"x\"><w:latentStyles/></w:styles>");
+    /* left alone: whatever libxml2 might see otherwise */
+    static const char *const keep[] = {
+        /* a repeated attribute (a well-formedness error), also under another prefix */
+        LX_ROOT "<w:latentStyles w:count=\"1\" w:count=\"2\"></w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles count=\"1\" w:count=\"2\"></w:latentStyles></w:styles>",
+        /* an entity reference, a non-ASCII byte, a '>' or "--" in a value */
+        LX_ROOT "<w:latentStyles><w:lsdException w:name=\"a&amp;b\"/></w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles><w:lsdException w:name=\"\xC3\xA9\"/></w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles><w:lsdException w:name=\"a>b\"/></w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles><w:lsdException w:name=\"a--b\"/></w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles><w:lsdException w:a--b=\"1\"/></w:latentStyles></w:styles>",
+        /* a namespace declaration, another prefix, no space between attributes */
+        LX_ROOT "<w:latentStyles xmlns:v=\"v\"></w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles><w:lsdException r:id=\"1\"/></w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles w:a=\"1\"w:b=\"2\"></w:latentStyles></w:styles>",
+        /* text, a comment or another element inside; no end tag; a mismatched one */
+        LX_ROOT "<w:latentStyles>x</w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles><!-- c --></w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles><w:style/></w:latentStyles></w:styles>",
+        LX_ROOT "<w:latentStyles><w:lsdException w:name=\"a\"/>",
+        LX_ROOT "<w:latentStyles></w:latentStyle></w:styles>",
+        LX_ROOT "<w:latentStyles><w:lsdException></w:latentStyles></w:styles>",
+        /* the w prefix not declared on the root; a DOCTYPE; another encoding; before the root */
+        "<w:styles xmlns:x=\"" W_NS "\"><w:latentStyles></w:latentStyles></w:styles>",
+        "<!DOCTYPE w:styles><w:styles xmlns:w=\"" W_NS
+        "\"><w:latentStyles></w:latentStyles></w:styles>",
+        "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><w:styles xmlns:w=\"" W_NS
+        "\"><w:latentStyles></w:latentStyles></w:styles>",
+        "<!-- <w:latentStyles></w:latentStyles> --><w:styles xmlns:w=\"" W_NS "\"/>",
+        "<w:latentStyles></w:latentStyles>",
+        /* a name that is another element's */
+        LX_ROOT "<w:latentStylesX></w:latentStylesX></w:styles>",
+    };
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        CHECK_EQ_STR(latent_cut(keep[i], buf, sizeof buf), keep[i]);
 }
