@@ -24,7 +24,7 @@
 #define MAX_ALT 64
 #define MAX_TABLES 64
 #define STYLE_CHAIN 32
-#define NAME_CACHE 64 /* a power of two */
+#define NAME_CACHE 256 /* a power of two */
 #define FILL_NONE (-1)
 #define FILL_UNKNOWN (-3)
 #define WPS_NS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -177,10 +177,36 @@ static int elem_id(const xmlChar *uri, const xmlChar *local)
     return e ? e->id : E_OTHER;
 }
 
-static bool is_mc(const xmlChar *uri, const xmlChar *local, const char *name)
+/* The namespaces the readers tell apart, and markup compatibility's three elements. */
+enum { NS_OTHER, NS_W, NS_MC, NS_WPS, NS_DML, NS_VML };
+enum { MC_NONE, MC_ALT, MC_CHOICE, MC_FALLBACK };
+
+static int ns_of(const xmlChar *uri)
 {
-    return uri && strcmp((const char *)uri, MC_NS) == 0 && strcmp((const char *)local, name) == 0;
+    const char *u = (const char *)uri;
+    if (!u)
+        return NS_OTHER;
+    if (is_w(uri))
+        return NS_W;
+    if (strcmp(u, MC_NS) == 0)
+        return NS_MC;
+    if (strcmp(u, WPS_NS) == 0)
+        return NS_WPS;
+    if (strcmp(u, DML_NS) == 0)
+        return NS_DML;
+    if (strcmp(u, VML_NS) == 0)
+        return NS_VML;
+    return NS_OTHER;
 }
+
+/* What the readers need to know of an element name, worked out once a part for each
+ * distinct (namespace, local name): see wstate.names. */
+typedef struct ename_info {
+    const xmlChar *local, *uri;
+    int16_t id;    /* E_... (E_OTHER outside WordprocessingML) */
+    uint8_t ns;    /* NS_... */
+    uint8_t mc;    /* MC_... */
+} ename_info;
 
 /* ---- run properties --------------------------------------------------------------------- */
 enum {
@@ -579,11 +605,7 @@ typedef struct wstate {
     /* element names already looked up in this part, by address: libxml2 hands SAX2 names
      * and namespace URIs from the parser's dictionary, one address per distinct string for
      * the whole parse (emptied before every part: a new parser, a new dictionary) */
-    struct {
-        const xmlChar *local, *uri;
-        int id;
-        bool w;
-    } names[NAME_CACHE];
+    ename_info names[NAME_CACHE];
 } wstate;
 
 static void names_reset(wstate *st)
@@ -591,20 +613,36 @@ static void names_reset(wstate *st)
     memset(st->names, 0, sizeof st->names);
 }
 
+/* The name's ename_info through the cache (a miss asks elem_id and ns_of). */
+static const ename_info *name_info(wstate *st, const xmlChar *uri, const xmlChar *local)
+{
+    uint64_t a = (uint64_t)(uintptr_t)local ^ ((uint64_t)(uintptr_t)uri << 7);
+    size_t h = (size_t)((a * UINT64_C(0x9E3779B97F4A7C15)) >> 56) & (NAME_CACHE - 1);
+    ename_info *e = &st->names[h];
+    if (e->local != local || e->uri != uri || !local) {
+        e->local = local;
+        e->uri = uri;
+        e->ns = (uint8_t)ns_of(uri);
+        e->id = (int16_t)(e->ns == NS_W ? elem_id(uri, local) : E_OTHER);
+        e->mc = MC_NONE;
+        if (e->ns == NS_MC && local) {
+            const char *l = (const char *)local;
+            e->mc = strcmp(l, "AlternateContent") == 0 ? MC_ALT
+                    : strcmp(l, "Choice") == 0         ? MC_CHOICE
+                    : strcmp(l, "Fallback") == 0       ? MC_FALLBACK
+                                                       : MC_NONE;
+        }
+    }
+    return e;
+}
+
 /* elem_id through the cache; *w: the element is in a WordprocessingML namespace. */
 static int elem_id_st(wstate *st, const xmlChar *uri, const xmlChar *local, bool *w)
 {
-    uintptr_t a = (uintptr_t)local;
-    size_t h = (size_t)((a >> 4) ^ (a >> 11)) & (NAME_CACHE - 1);
-    if (st->names[h].local != local || st->names[h].uri != uri || !local) {
-        st->names[h].local = local;
-        st->names[h].uri = uri;
-        st->names[h].w = is_w(uri);
-        st->names[h].id = st->names[h].w ? elem_id(uri, local) : E_OTHER;
-    }
+    const ename_info *e = name_info(st, uri, local);
     if (w)
-        *w = st->names[h].w;
-    return st->names[h].id;
+        *w = e->ns == NS_W;
+    return e->id;
 }
 
 static void fail(wstate *st, int rc)
@@ -1007,7 +1045,8 @@ static void doc_start(void *ud, const xmlChar *local, const xmlChar *prefix, con
     st->depth++;
     if (st->rc || st->skip_at)
         return;
-    int id = elem_id_st(st, uri, local, NULL);
+    const ename_info *ei = name_info(st, uri, local);
+    int id = ei->id;
     if (!st->root_seen) {
         st->root_seen = true;
         st->root_ok = st->part == ADAL_PART_BODY ? id == E_DOCUMENT : id != E_OTHER;
@@ -1044,19 +1083,19 @@ static void doc_start(void *ud, const xmlChar *local, const xmlChar *prefix, con
         return;
     }
     if (id == E_OTHER) {
-        if (is_mc(uri, local, "AlternateContent")) {
+        if (ei->mc == MC_ALT) {
             if (st->nalt < MAX_ALT)
                 st->alt[st->nalt] = 0;
             st->nalt++;
-        } else if (is_mc(uri, local, "Choice")) {
+        } else if (ei->mc == MC_CHOICE) {
             /* the first Choice only; its Fallback is a copy (VML) of the same content */
             if (st->nalt > 0 && st->nalt <= MAX_ALT && !st->alt[st->nalt - 1])
                 st->alt[st->nalt - 1] = 1;
             else
                 st->skip_at = st->depth;
-        } else if (is_mc(uri, local, "Fallback")) {
+        } else if (ei->mc == MC_FALLBACK) {
             st->skip_at = st->depth;
-        } else {
+        } else if (ei->ns == NS_WPS || ei->ns == NS_DML || ei->ns == NS_VML) {
             shape_elem(st, uri, local, a, nattrs);
         }
         return;
@@ -1208,10 +1247,10 @@ static void doc_end(void *ud, const xmlChar *local, const xmlChar *prefix, const
         st->in_t = 0;
         return;
     }
-    bool w;
-    int id = elem_id_st(st, uri, local, &w);
-    if (!w) {
-        if (is_mc(uri, local, "AlternateContent") && st->nalt > 0)
+    const ename_info *ei = name_info(st, uri, local);
+    int id = ei->id;
+    if (ei->ns != NS_W) {
+        if (ei->mc == MC_ALT && st->nalt > 0)
             st->nalt--;
         return;
     }
