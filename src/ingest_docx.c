@@ -1579,10 +1579,10 @@ static size_t lx_ncname(const char *s, size_t i, size_t e)
     return j - i >= 256 ? i : j;
 }
 
-static bool lx_at(const char *s, size_t i, size_t e, const char *lit)
+static inline bool lx_at(const char *s, size_t i, size_t e, const char *lit)
 {
-    size_t n = strlen(lit);
-    return e - i >= n && memcmp(s + i, lit, n) == 0;
+    size_t n = strlen(lit); /* a literal: folded by the compiler */
+    return i <= e && e - i >= n && memcmp(s + i, lit, n) == 0;
 }
 
 /* The tag s[i..) = "<" name (ws attr)* ws* ("/>" | ">"), under the rules above: the index
@@ -1626,7 +1626,8 @@ static size_t lx_tag(const char *s, size_t i, size_t e, const char *name, bool *
             return 0; /* xmlns, xml:*, and names libxml2 might treat as such */
         }
         for (size_t k = 0; k < na; k++)
-            if (seen[k].n == n1 - n0 && memcmp(seen[k].p, s + n0, seen[k].n) == 0)
+            if (seen[k].n == n1 - n0 && seen[k].p[0] == s[n0] &&
+                memcmp(seen[k].p, s + n0, seen[k].n) == 0)
                 return 0; /* a repeated local name: libxml2 may call it a duplicate */
         seen[na].p = s + n0;
         seen[na].n = n1 - n0;
@@ -1763,11 +1764,10 @@ size_t adal__docx_latent_cut(char *s, size_t len)
             i = j;
         }
     }
-    for (size_t k = start; k < i; k++) {
-        if (s[k] == '-' && s[k + 1] == '-')
-            return len; /* "--" (in a name or a value) would end a comment it sat in */
-        nl += s[k] == '\n';
-    }
+    if (memmem(s + start, i - start, "--", 2))
+        return len; /* "--" (in a name or a value) would end a comment it sat in */
+    for (const char *q = s + start; (q = memchr(q, '\n', (size_t)(s + i - q))); q++)
+        nl++;
     char rep[64];
     int rn = snprintf(rep, sizeof rep, "%s",
                       kids ? "<w:latentStyles><w:lsdException/></w:latentStyles>"
