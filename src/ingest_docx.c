@@ -1559,22 +1559,34 @@ static void styles_to_cache(wstate *st, const uint64_t key[2])
 #define LX_MAX_ATTRS 32
 #define LX_MAX_VALUE 1024
 
+/* Byte classes of the check, one table load a byte. */
+enum { LX_WS = 1, LX_START = 2, LX_NAME = 4, LX_VALUE = 8 };
+/* lx_class[c]: LX_WS | LX_START (NCName start) | LX_NAME (NCName) | LX_VALUE (allowed in an
+ * attribute value: printable ASCII but & < > ] ?, and tab, LF, CR); nothing from 0x80 on
+ * (non-ASCII: no cut) */
+static const uint8_t lx_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 0, 0, 9, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    9, 8, 8, 8, 8, 8, 0, 8, 8, 8, 8, 8, 8, 12, 12, 8,
+    12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 8, 8, 0, 8, 0, 0,
+    8, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14,
+    14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 8, 8, 0, 8, 14,
+    8, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14,
+    14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 8, 8, 8, 8, 0,
+};
+
 static bool lx_ws(char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static bool lx_name_char(char c, bool first)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-           (!first && ((c >= '0' && c <= '9') || c == '-' || c == '.'));
+    return lx_class[(unsigned char)c] & LX_WS;
 }
 
 /* An NCName at s[i..e): its end, or i when there is none. */
 static size_t lx_ncname(const char *s, size_t i, size_t e)
 {
-    size_t j = i;
-    while (j < e && j - i < 256 && lx_name_char(s[j], j == i))
+    if (i >= e || !(lx_class[(unsigned char)s[i]] & LX_START))
+        return i;
+    size_t j = i + 1;
+    while (j < e && (lx_class[(unsigned char)s[j]] & LX_NAME))
         j++;
     return j - i >= 256 ? i : j;
 }
@@ -1644,14 +1656,9 @@ static size_t lx_tag(const char *s, size_t i, size_t e, const char *name, bool *
             return 0;
         char q = s[i++];
         size_t v0 = i;
-        while (i < e && s[i] != q) {
-            char c = s[i];
-            if (c < 0x20 || c > 0x7E || c == '&' || c == '<' || c == '>' || c == ']' ||
-                c == '?' || i - v0 >= LX_MAX_VALUE)
-                return 0;
+        while (i < e && s[i] != q && (lx_class[(unsigned char)s[i]] & LX_VALUE))
             i++;
-        }
-        if (i >= e)
+        if (i >= e || s[i] != q || i - v0 > LX_MAX_VALUE)
             return 0;
         i++;
     }
@@ -1708,7 +1715,7 @@ static size_t lx_root(const char *s, size_t e)
             break;
         }
     }
-    if (i >= e || s[i] != '<' || !lx_name_char(s[i + 1 < e ? i + 1 : i], true))
+    if (i + 1 >= e || s[i] != '<' || !(lx_class[(unsigned char)s[i + 1]] & LX_START))
         return 0; /* a DOCTYPE or no root */
     size_t decl = 0;
     char q = 0;
