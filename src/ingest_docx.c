@@ -1771,8 +1771,9 @@ size_t adal__docx_latent_cut(char *s, size_t len)
             i = j;
         }
     }
-    if (memmem(s + start, i - start, "--", 2))
-        return len; /* "--" (in a name or a value) would end a comment it sat in */
+    for (const char *q = s + start; (q = memchr(q, '-', (size_t)(s + i - q))); q++)
+        if (q[1] == '-')
+            return len; /* "--" (in a name or a value) would end a comment it sat in */
     for (const char *q = s + start; (q = memchr(q, '\n', (size_t)(s + i - q))); q++)
         nl++;
     char rep[64];
