@@ -706,7 +706,7 @@ TEST(docx_rels_cache_never_changes_results)
     CHECK(frc[7] != ADAL_OK);
 }
 
-/* adal__docx_latent_cut: w:latentStyles is replaced only when the bytes prove the parse sees
+/* adal__docx_styles_trim: w:latentStyles is replaced only when the bytes prove the parse sees
  * nothing else there; every doubtful case is left as it was for libxml2 to judge. */
 static const char *latent_cut(const char *in, char *buf, size_t cap)
 {
@@ -714,7 +714,7 @@ static const char *latent_cut(const char *in, char *buf, size_t cap)
     if (n + 1 > cap)
         return "(too long)";
     memcpy(buf, in, n + 1);
-    size_t m = adal__docx_latent_cut(buf, n);
+    size_t m = adal__docx_styles_trim(buf, n);
     if (buf[m] != '\0')
         return "(no NUL at the new end)";
     return buf;
@@ -773,6 +773,39 @@ TEST(docx_latent_styles_cut)
         "<w:latentStyles></w:latentStyles>",
         /* a name that is another element's */
         LX_ROOT "<w:latentStylesX></w:latentStylesX></w:styles>",
+    };
+    for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+        CHECK_EQ_STR(latent_cut(keep[i], buf, sizeof buf), keep[i]);
+}
+
+/* The same for the table-style, table, cell and row properties, whose content the styles
+ * reader skips: the element stays, empty or with w:x children as deep as its own. */
+TEST(docx_styles_trim_table_properties)
+{
+    char buf[2048];
+    CHECK_EQ_STR(latent_cut(LX_ROOT "<w:style w:type=\"table\" w:styleId=\"T\"><w:tblPr>\n"
+                                    "<w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar><w:top "
+                                    "w:w=\"0\"/></w:tblCellMar></w:tblPr><w:trPr "
+                                    "w:x=\"1\"/><w:tblStylePr w:type=\"firstRow\"><w:rPr><w:b/>"
+                                    "</w:rPr></w:tblStylePr><w:tblPrEx/></w:style></w:styles>",
+                            buf, sizeof buf),
+                 LX_ROOT "<w:style w:type=\"table\" w:styleId=\"T\"><w:tblPr><w:x><w:x/></w:x>"
+                         "</w:tblPr>\n<w:trPr/><w:tblStylePr><w:x><w:x/></w:x></w:tblStylePr>"
+                         "<w:tblPrEx/></w:style></w:styles>");
+    static const char *const keep[] = {
+        /* text, another prefix, an unclosed or mismatched child */
+        LX_ROOT "<w:tblPr>x</w:tblPr></w:styles>",
+        LX_ROOT "<w:tblPr><w14:x/></w:tblPr></w:styles>",
+        LX_ROOT "<w:tcPr><w:a></w:tcPr></w:styles>",
+        LX_ROOT "<w:tcPr><w:a></w:b></w:tcPr></w:styles>",
+        /* deeper than the check follows */
+        LX_ROOT "<w:tcPr><w:a><w:a><w:a><w:a><w:a><w:a><w:a><w:a><w:a><w:a><w:a><w:a><w:a>"
+                "<w:a><w:a><w:a><w:a/></w:a></w:a></w:a></w:a></w:a></w:a></w:a></w:a></w:a>"
+                "</w:a></w:a></w:a></w:a></w:a></w:a></w:a></w:tcPr></w:styles>",
+        /* after a comment, a CDATA section or a processing instruction */
+        LX_ROOT "<!-- x --><w:tcPr><w:a/></w:tcPr></w:styles>",
+        LX_ROOT "<![CDATA[ <w:tcPr><w:a/></w:tcPr>",
+        LX_ROOT "<?pi x?><w:tcPr><w:a/></w:tcPr></w:styles>",
     };
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
         CHECK_EQ_STR(latent_cut(keep[i], buf, sizeof buf), keep[i]);
