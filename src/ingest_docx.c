@@ -8,8 +8,8 @@
 #include "ingest_para.h"
 
 #include <pthread.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -203,9 +203,9 @@ static int ns_of(const xmlChar *uri)
  * distinct (namespace, local name): see wstate.names. */
 typedef struct ename_info {
     const xmlChar *local, *uri;
-    int16_t id;    /* E_... (E_OTHER outside WordprocessingML) */
-    uint8_t ns;    /* NS_... */
-    uint8_t mc;    /* MC_... */
+    int16_t id; /* E_... (E_OTHER outside WordprocessingML) */
+    uint8_t ns; /* NS_... */
+    uint8_t mc; /* MC_... */
 } ename_info;
 
 /* ---- run properties --------------------------------------------------------------------- */
@@ -600,7 +600,7 @@ typedef struct wstate {
     int nfld, fld_over, fld_code; /* open fields, ones beyond the cap, ones in their code */
     int alt[MAX_ALT];             /* per open mc:AlternateContent: a Choice was taken */
     int nalt;
-    style *cur_style; /* styles.xml: the w:style being read */
+    style *cur_style;   /* styles.xml: the w:style being read */
     bool styles_cached; /* styles/order belong to ctx->docx_cache, not to this state */
     /* element names already looked up in this part, by address: libxml2 hands SAX2 names
      * and namespace URIs from the parser's dictionary, one address per distinct string for
@@ -1572,6 +1572,7 @@ enum { LX_WS = 1, LX_START = 2, LX_NAME = 4, LX_VALUE_DQ = 8, LX_VALUE_SQ = 16 }
  * (allowed in an attribute value between double / single quotes: printable ASCII but & < > ]
  * ? and that quote, and tab, LF, CR); nothing for NUL (the part ends with one, so the loops
  * stop there without a bounds check) nor from 0x80 on (non-ASCII: no cut) */
+/* clang-format off */
 static const uint8_t lx_class[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 25, 25, 0, 0, 25, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -1582,6 +1583,7 @@ static const uint8_t lx_class[256] = {
     24, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
     30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 24, 24, 24, 24, 0,
 };
+/* clang-format on */
 
 static bool lx_ws(char c)
 {
@@ -1888,10 +1890,9 @@ size_t adal__docx_styles_trim(char *s, size_t len)
         size_t rn = 0;
         bool kids;
         int depth = 0;
-        if (lx_at(s, start, len, "<w:latentStyles") &&
-            (end = lx_latent(s, start, len, &kids))) {
-            const char *t = kids ? "<w:latentStyles><w:lsdException/></w:latentStyles>"
-                                 : "<w:latentStyles/>";
+        if (lx_at(s, start, len, "<w:latentStyles") && (end = lx_latent(s, start, len, &kids))) {
+            const char *t =
+                kids ? "<w:latentStyles><w:lsdException/></w:latentStyles>" : "<w:latentStyles/>";
             rn = strlen(t);
             memcpy(rep, t, rn);
         } else if (lx_skipped_root(s, start, len) && (end = lx_subtree(s, start, len, &depth))) {

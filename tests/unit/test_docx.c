@@ -720,8 +720,9 @@ static const char *latent_cut(const char *in, char *buf, size_t cap)
     return buf;
 }
 
-#define LX_ROOT "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n" \
-                "<w:styles xmlns:w=\"" W_NS "\" xmlns:r=\"rel\">"
+#define LX_ROOT                                                                                    \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n"                            \
+    "<w:styles xmlns:w=\"" W_NS "\" xmlns:r=\"rel\">"
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 TEST(docx_latent_styles_cut)
@@ -739,8 +740,9 @@ TEST(docx_latent_styles_cut)
     CHECK_EQ_STR(latent_cut(LX_ROOT "<w:latentStyles w:count=\"0\"></w:latentStyles></w:styles>",
                             buf, sizeof buf),
                  LX_ROOT "<w:latentStyles/></w:styles>");
-    CHECK_EQ_STR(latent_cut("<w:styles xmlns:w=\"x\"><w:latentStyles/></w:styles>", buf, sizeof buf),
-                 "<w:styles xmlns:w=\"x\"><w:latentStyles/></w:styles>");
+    CHECK_EQ_STR(
+        latent_cut("<w:styles xmlns:w=\"x\"><w:latentStyles/></w:styles>", buf, sizeof buf),
+        "<w:styles xmlns:w=\"x\"><w:latentStyles/></w:styles>");
     /* left alone: whatever libxml2 might see otherwise */
     static const char *const keep[] = {
         /* a repeated attribute (a well-formedness error), also under another prefix */
@@ -888,10 +890,14 @@ TEST(docx_styles_trim_matches_libxml2)
     if (!th_shared())
         SKIP("../shared/data absent");
     static const char *const ins[] = {
-        "&amp;", "--", "<!--", "-->", "\xC3\xA9", "\r", "<w:x/>", "</w:y>", "xmlns:q=\"z\" ",
-        "<![CDATA[", "]]>", "w:a=\"1\" w:a=\"2\" ", "\n\n", "<?pi?>", "\"", "<", ">", "\xFF",
+        "&amp;",     "--",       "<!--",
+        "-->",       "\xC3\xA9", "\r",
+        "<w:x/>",    "</w:y>",   "xmlns:q=\"z\" ",
+        "<![CDATA[", "]]>",      "w:a=\"1\" w:a=\"2\" ",
+        "\n\n",      "<?pi?>",   "\"",
+        "<",         ">",        "\xFF",
     };
-    static const char *const anchors[] = {"<w:tblPr", "<w:tcPr", "<w:tblStylePr",
+    static const char *const anchors[] = {"<w:tblPr",        "<w:tcPr",         "<w:tblStylePr",
                                           "<w:latentStyles", "<w:lsdException", "</w:tcPr",
                                           "<w:trPr"};
     adal_ctx *ctx = NULL;
@@ -919,8 +925,9 @@ TEST(docx_styles_trim_matches_libxml2)
             size_t n = n0;
             memcpy(o, orig, n0 + 1);
             for (int ed = 1 + (int)(trim_rand(&rng) % 3); ed > 0; ed--) {
-                const char *a = strstr(o + trim_rand(&rng) % (n / 2 + 1),
-                                       anchors[trim_rand(&rng) % (sizeof anchors / sizeof *anchors)]);
+                const char *a =
+                    strstr(o + trim_rand(&rng) % (n / 2 + 1),
+                           anchors[trim_rand(&rng) % (sizeof anchors / sizeof *anchors)]);
                 size_t pos = a ? (size_t)(a - o) + trim_rand(&rng) % 60 : trim_rand(&rng) % n;
                 if (pos >= n)
                     pos = n - 1;
