@@ -179,6 +179,11 @@ int adal__builder_init(adal__builder *b, adal_ctx *ctx, const char *name, adal_f
 
 void adal__builder_free(adal__builder *b)
 {
+    adal__free(b->t16);
+    adal__free(b->off8);
+    b->t16 = NULL;
+    b->off8 = NULL;
+    b->n16 = b->cap16 = b->conv = 0;
     adal__buf_free(&b->text);
     adal_doc_free(b->doc);
     b->doc = NULL;
@@ -205,55 +210,104 @@ int adal__b_begin_para(adal__builder *b, adal_part part)
     return ADAL_OK;
 }
 
-/* Is s[0..n) valid UTF-8 without NUL or CR (so it can be appended as it is)? One pass,
- * eight bytes at a time while they are ASCII and two-byte letters (Cyrillic, Latin-1) in any
- * mix, with no branch on the bytes: the ingest stage hands over all the text of a document
- * through here, and Kazakh and Russian words alternate with ASCII spaces. */
-static bool plain_utf8(const char *s, size_t n)
+/* Room in t16/off8 for `more` units after the n16 there, and one for the terminator. */
+static int b16_reserve(adal__builder *b, size_t more)
+{
+    size_t need = b->n16 + more + 1;
+    if (need <= b->cap16)
+        return ADAL_OK;
+    size_t cap = b->cap16 ? b->cap16 : 4096;
+    while (cap < need)
+        cap *= 2;
+    uint16_t *t = adal__realloc(b->t16, cap * sizeof *t);
+    if (!t)
+        return ADAL_ENOMEM;
+    b->t16 = t;
+    uint32_t *o = adal__realloc(b->off8, cap * sizeof *o);
+    if (!o)
+        return ADAL_ENOMEM;
+    b->off8 = o;
+    b->cap16 = cap;
+    return ADAL_OK;
+}
+
+/* Code point cp, which starts at byte `start`, to t16/off8 at *k (two units from U+10000). */
+static inline void b16_put(uint16_t *t16, uint32_t *off8, size_t *k, uint32_t start, uint32_t cp)
+{
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        off8[*k] = start;
+        t16[(*k)++] = (uint16_t)(0xD800 + (cp >> 10));
+        off8[*k] = start;
+        t16[(*k)++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+    } else {
+        off8[*k] = start;
+        t16[(*k)++] = (uint16_t)cp;
+    }
+}
+
+/* Convert what the builder's text holds beyond conv (valid UTF-8: adal__b_text validated or
+ * repaired every byte, the rest are the builder's own '\n' and ' ') to UTF-16. */
+static int b16_catch_up(adal__builder *b)
+{
+    size_t n = b->text.len, i = b->conv;
+    if (i == n)
+        return ADAL_OK;
+    if (b16_reserve(b, n - i))
+        return ADAL_ENOMEM;
+    const char *s = b->text.data;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k = b->n16;
+    while (i < n) {
+        size_t start = i;
+        uint32_t cp = u[i];
+        unsigned next = u[i + 1]; /* b->text is NUL-terminated: u[n] is readable */
+        if (cp < 0x80 || (cp >= 0xC2 && cp <= 0xDF && i + 1 < n)) {
+            bool two = cp >= 0x80;
+            cp = two ? ((cp & 0x1F) << 6) | (next & 0x3F) : cp;
+            i += 1 + (size_t)two;
+        } else {
+            cp = adal__utf8_next(s, n, &i);
+        }
+        b16_put(b->t16, b->off8, &k, (uint32_t)start, cp);
+    }
+    b->n16 = k;
+    b->conv = n;
+    return ADAL_OK;
+}
+
+/* Is s[0..n) valid UTF-8 without NUL or CR (so it can be appended as it is)? If so it is
+ * also converted: its code points to t16/off8 from *k on (room for n units), their byte
+ * offsets counted from base, *k advanced. One pass a code point of one or two bytes without
+ * a branch on which (the ingest stage hands over all the text of a document through here,
+ * and Kazakh and Russian words alternate with ASCII spaces); checking and converting in the
+ * same pass saves the walk adal__b_finish made over all the text again. */
+static bool plain_utf8_16(const char *s, size_t n, uint16_t *t16, uint32_t *off8, size_t *k,
+                          uint32_t base)
 {
     const unsigned char *u = (const unsigned char *)s;
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u,
-                   low7 = 0x7F7F7F7F7F7F7F7Fu;
-    size_t i = 0;
+    size_t i = 0, kk = *k;
     while (i < n) {
-        if (n - i >= 8) {
-            /* bit 7 of each byte of these masks says: */
-            uint64_t w;
-            memcpy(&w, u + i, 8);
-            uint64_t cont = w & ~(w << 1) & highs; /* 10xxxxxx */
-            uint64_t lead = w & (w << 1) & highs;  /* 11xxxxxx */
-            uint64_t t = (w & low7) + low7;        /* no carry out of a byte */
-            uint64_t zero = ~(t | w) & highs;      /* 0x00 */
-            uint64_t c = w ^ (ones * '\r');
-            uint64_t cr = ~(((c & low7) + low7) | c) & highs; /* 0x0D */
-            uint64_t x = w & (ones * 0x1E);
-            uint64_t big = ((x & low7) + low7) & highs; /* bits 4..1 not all 0: not C0/C1 */
-            /* every lead is C2..DF (bit 5 clear, not C0/C1), followed in the window by a
-             * continuation byte, and every continuation byte follows such a lead */
-            if (!(zero | cr) && !(lead & (w << 2)) && !(lead & ~big) && (lead << 8) == cont &&
-                !(lead >> 63)) {
-                i += 8;
-                continue;
-            }
-        }
-        /* one code point of one or two bytes, without a branch on which (the text
-         * alternates between ASCII spaces and two-byte letters every word) */
         unsigned c = u[i];
         unsigned next = i + 1 < n ? u[i + 1] : 0;
         bool ascii = c < 0x80 && c != 0 && c != '\r';
         bool two = c - 0xC2u < 0x1Eu && (next & 0xC0) == 0x80;
         if (ascii | two) {
+            off8[kk] = base + (uint32_t)i;
+            t16[kk++] = (uint16_t)(two ? ((c & 0x1F) << 6) | (next & 0x3F) : c);
             i += 1 + (size_t)two;
             continue;
         }
         if (c < 0x80)
             return false; /* NUL or CR: the careful path */
         /* as adal__utf8_valid: only a literal U+FFFD may decode to it */
-        size_t k = i;
+        size_t st = i;
         uint32_t cp = adal__utf8_next(s, n, &i);
-        if (cp == 0xFFFD && !(i - k == 3 && u[k] == 0xEF))
+        if (cp == 0xFFFD && !(i - st == 3 && u[st] == 0xEF))
             return false;
+        b16_put(t16, off8, &kk, base + (uint32_t)st, cp);
     }
+    *k = kk;
     return true;
 }
 
@@ -266,9 +320,17 @@ int adal__b_text(adal__builder *b, const char *s, size_t n)
         if (rc)
             return rc;
     }
-    if (plain_utf8(s, n)) {
+    /* the text so far in UTF-16, room for this chunk's units (at most one a byte) */
+    if (b16_catch_up(b) || b16_reserve(b, n))
+        return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
+    size_t units = b->n16;
+    if (plain_utf8_16(s, n, b->t16, b->off8, &units, (uint32_t)b->text.len)) {
         int rc = adal__buf_add(&b->text, s, n);
-        return rc ? text_err(b, rc) : ADAL_OK;
+        if (rc)
+            return text_err(b, rc);
+        b->n16 = units;
+        b->conv = b->text.len;
+        return ADAL_OK;
     }
     size_t i = 0;
     while (i < n) {
@@ -366,64 +428,27 @@ int adal__b_finish(adal__builder *b, adal_doc **out)
         return rc;
     adal_doc *d = b->doc;
     size_t n = b->text.len;
-    const char *s = b->text.data ? b->text.data : "";
 
-    /* UTF-16 conversion with a map from each UTF-16 unit back to its byte offset (off8);
-     * segments and findings are mapped from byte offsets to UTF-16 ones afterwards by a
-     * search in off8, which only grows (no byte → unit map of 4 bytes a byte). */
-    uint16_t *t16 = adal__malloc((n + 1) * sizeof *t16);
-    uint32_t *off8 = adal__malloc((n + 1) * sizeof *off8);
-    if (!t16 || !off8) {
-        adal__free(t16);
-        adal__free(off8);
+    /* UTF-16 with a map from each UTF-16 unit back to its byte offset (off8), made as the
+     * text came (adal__b_text) but for what the builder added itself; segments and findings
+     * are mapped from byte offsets to UTF-16 ones by a search in off8, which only grows (no
+     * byte → unit map of 4 bytes a byte). */
+    if (b16_catch_up(b) || b16_reserve(b, 0))
         return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");
-    }
-    /* b->text is valid UTF-8 (adal__b_text validated or repaired every byte), so the common
-     * sequences decode without checks. Until a letter or digit is met, each code point is
-     * also checked for being one (a document of only spaces and symbols has no text). */
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, k = 0;
+    uint16_t *t16 = b->t16;
+    uint32_t *off8 = b->off8;
+    size_t k = b->n16;
+    /* a letter or digit anywhere? (a document of only spaces and symbols has no text); a
+     * unit of a surrogate pair stands for a code point from U+10000 on, which counts */
     bool alnum = false;
-    /* one code point at u[i] to t16/off8; the same loop twice, the first also asking
-     * whether the text so far held a letter or digit, the second (the rest of the text once
-     * one is met) without that question */
-#define B_FINISH_STEP(CHECK)                                                                    \
-    do {                                                                                        \
-        size_t start = i;                                                                       \
-        uint32_t cp = u[i];                                                                     \
-        unsigned next = u[i + 1]; /* b->text is NUL-terminated: u[n] is readable */             \
-        if (cp < 0x80 || (cp >= 0xC2 && cp <= 0xDF && i + 1 < n)) {                             \
-            /* one or two bytes, without a branch on which: the text alternates between       \
-             * ASCII spaces and two-byte letters every word */                                 \
-            bool two = cp >= 0x80;                                                              \
-            cp = two ? ((cp & 0x1F) << 6) | (next & 0x3F) : cp;                                 \
-            i += 1 + (size_t)two;                                                               \
-        } else {                                                                                \
-            cp = adal__utf8_next(s, n, &i);                                                     \
-        }                                                                                       \
-        if (CHECK) {                                                                            \
-            if (cp < 0x80)                                                                      \
-                alnum = (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z'); \
-            else                                                                                \
-                alnum = cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD &&               \
-                        cp != 0xFEFF && !(cp >= 0x2000 && cp <= 0x2BFF);                        \
-        }                                                                                       \
-        if (cp >= 0x10000) {                                                                    \
-            cp -= 0x10000;                                                                      \
-            off8[k] = (uint32_t)start;                                                          \
-            t16[k++] = (uint16_t)(0xD800 + (cp >> 10));                                         \
-            off8[k] = (uint32_t)start;                                                          \
-            t16[k++] = (uint16_t)(0xDC00 + (cp & 0x3FF));                                       \
-        } else {                                                                                \
-            off8[k] = (uint32_t)start;                                                          \
-            t16[k++] = (uint16_t)cp;                                                            \
-        }                                                                                       \
-    } while (0)
-    while (i < n && !alnum)
-        B_FINISH_STEP(true);
-    while (i < n)
-        B_FINISH_STEP(false);
-#undef B_FINISH_STEP
+    for (size_t j = 0; j < k && !alnum; j++) {
+        uint32_t cp = t16[j];
+        if (cp < 0x80)
+            alnum = (cp >= '0' && cp <= '9') || ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z');
+        else
+            alnum = cp >= 0xC0 && cp != 0xD7 && cp != 0xF7 && cp != 0xFFFD && cp != 0xFEFF &&
+                    !(cp >= 0x2000 && cp <= 0x2BFF);
+    }
     off8[k] = (uint32_t)n;
     t16[k] = 0;
     for (size_t j = 0; j < d->nsegs; j++) {
@@ -438,9 +463,15 @@ int adal__b_finish(adal__builder *b, adal_doc **out)
         d->finds[j].start = st16;
         d->finds[j].len = unit_of(off8, k, en) - st16;
     }
-    d->text16 = t16;
+    /* the document keeps exactly its units (a shrinking realloc stays in place) */
+    uint16_t *t16s = adal__realloc(t16, (k + 1) * sizeof *t16);
+    uint32_t *off8s = adal__realloc(off8, (k + 1) * sizeof *off8);
+    d->text16 = t16s ? t16s : t16;
+    d->off8 = off8s ? off8s : off8;
     d->text16_len = k;
-    d->off8 = off8;
+    b->t16 = NULL;
+    b->off8 = NULL;
+    b->n16 = b->cap16 = b->conv = 0;
     d->text = adal__buf_take(&b->text, &d->text_len);
     if (!d->text)
         return adal__err(b->ctx, ADAL_ENOMEM, "out of memory");

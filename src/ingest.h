@@ -43,6 +43,12 @@ void adal__xml_init(void);
 
 /* Format readers: each builds the whole document or fails with a clear error. */
 int adal__docx_read(adal_doc **out, adal_ctx *ctx, adal__zip *z, const char *name);
+/* styles.xml before its parse: w:latentStyles, and the content of the table-style, table,
+ * cell and row properties, which the reader skips, replaced in place by empty stand-ins when
+ * the bytes prove the parse would see nothing else there (ingest_docx.c says which);
+ * s[len] must be the part's NUL. Returns the new length (len when nothing was cut); s[new
+ * length] is NUL. */
+size_t adal__docx_styles_trim(char *s, size_t len);
 int adal__odt_read(adal_doc **out, adal_ctx *ctx, adal__zip *z, const char *name);
 int adal__txt_read(adal_doc **out, adal_ctx *ctx, const uint8_t *data, size_t len,
                    const char *name, const char *force_encoding);

@@ -8,8 +8,10 @@
 #include "ingest_para.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define W_TRANS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define W_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -22,7 +24,7 @@
 #define MAX_ALT 64
 #define MAX_TABLES 64
 #define STYLE_CHAIN 32
-#define NAME_CACHE 64 /* a power of two */
+#define NAME_CACHE 256 /* a power of two */
 #define FILL_NONE (-1)
 #define FILL_UNKNOWN (-3)
 #define WPS_NS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -175,10 +177,36 @@ static int elem_id(const xmlChar *uri, const xmlChar *local)
     return e ? e->id : E_OTHER;
 }
 
-static bool is_mc(const xmlChar *uri, const xmlChar *local, const char *name)
+/* The namespaces the readers tell apart, and markup compatibility's three elements. */
+enum { NS_OTHER, NS_W, NS_MC, NS_WPS, NS_DML, NS_VML };
+enum { MC_NONE, MC_ALT, MC_CHOICE, MC_FALLBACK };
+
+static int ns_of(const xmlChar *uri)
 {
-    return uri && strcmp((const char *)uri, MC_NS) == 0 && strcmp((const char *)local, name) == 0;
+    const char *u = (const char *)uri;
+    if (!u)
+        return NS_OTHER;
+    if (is_w(uri))
+        return NS_W;
+    if (strcmp(u, MC_NS) == 0)
+        return NS_MC;
+    if (strcmp(u, WPS_NS) == 0)
+        return NS_WPS;
+    if (strcmp(u, DML_NS) == 0)
+        return NS_DML;
+    if (strcmp(u, VML_NS) == 0)
+        return NS_VML;
+    return NS_OTHER;
 }
+
+/* What the readers need to know of an element name, worked out once a part for each
+ * distinct (namespace, local name): see wstate.names. */
+typedef struct ename_info {
+    const xmlChar *local, *uri;
+    int16_t id; /* E_... (E_OTHER outside WordprocessingML) */
+    uint8_t ns; /* NS_... */
+    uint8_t mc; /* MC_... */
+} ename_info;
 
 /* ---- run properties --------------------------------------------------------------------- */
 enum {
@@ -511,6 +539,7 @@ static int rels_read(rels *r, adal_ctx *ctx, adal__zip *z, const char *source, i
     size_t len = 0;
     int rc = adal__zip_read(z, name, &data, &len);
     if (rc == ADAL_OK) {
+        len = adal__docx_styles_trim(data, len);
         xmlSAXHandler h;
         memset(&h, 0, sizeof h);
         h.startElementNs = rels_start;
@@ -571,16 +600,12 @@ typedef struct wstate {
     int nfld, fld_over, fld_code; /* open fields, ones beyond the cap, ones in their code */
     int alt[MAX_ALT];             /* per open mc:AlternateContent: a Choice was taken */
     int nalt;
-    style *cur_style; /* styles.xml: the w:style being read */
+    style *cur_style;   /* styles.xml: the w:style being read */
     bool styles_cached; /* styles/order belong to ctx->docx_cache, not to this state */
     /* element names already looked up in this part, by address: libxml2 hands SAX2 names
      * and namespace URIs from the parser's dictionary, one address per distinct string for
      * the whole parse (emptied before every part: a new parser, a new dictionary) */
-    struct {
-        const xmlChar *local, *uri;
-        int id;
-        bool w;
-    } names[NAME_CACHE];
+    ename_info names[NAME_CACHE];
 } wstate;
 
 static void names_reset(wstate *st)
@@ -588,20 +613,36 @@ static void names_reset(wstate *st)
     memset(st->names, 0, sizeof st->names);
 }
 
+/* The name's ename_info through the cache (a miss asks elem_id and ns_of). */
+static const ename_info *name_info(wstate *st, const xmlChar *uri, const xmlChar *local)
+{
+    uint64_t a = (uint64_t)(uintptr_t)local ^ ((uint64_t)(uintptr_t)uri << 7);
+    size_t h = (size_t)((a * UINT64_C(0x9E3779B97F4A7C15)) >> 56) & (NAME_CACHE - 1);
+    ename_info *e = &st->names[h];
+    if (e->local != local || e->uri != uri || !local) {
+        e->local = local;
+        e->uri = uri;
+        e->ns = (uint8_t)ns_of(uri);
+        e->id = (int16_t)(e->ns == NS_W ? elem_id(uri, local) : E_OTHER);
+        e->mc = MC_NONE;
+        if (e->ns == NS_MC && local) {
+            const char *l = (const char *)local;
+            e->mc = strcmp(l, "AlternateContent") == 0 ? MC_ALT
+                    : strcmp(l, "Choice") == 0         ? MC_CHOICE
+                    : strcmp(l, "Fallback") == 0       ? MC_FALLBACK
+                                                       : MC_NONE;
+        }
+    }
+    return e;
+}
+
 /* elem_id through the cache; *w: the element is in a WordprocessingML namespace. */
 static int elem_id_st(wstate *st, const xmlChar *uri, const xmlChar *local, bool *w)
 {
-    uintptr_t a = (uintptr_t)local;
-    size_t h = (size_t)((a >> 4) ^ (a >> 11)) & (NAME_CACHE - 1);
-    if (st->names[h].local != local || st->names[h].uri != uri || !local) {
-        st->names[h].local = local;
-        st->names[h].uri = uri;
-        st->names[h].w = is_w(uri);
-        st->names[h].id = st->names[h].w ? elem_id(uri, local) : E_OTHER;
-    }
+    const ename_info *e = name_info(st, uri, local);
     if (w)
-        *w = st->names[h].w;
-    return st->names[h].id;
+        *w = e->ns == NS_W;
+    return e->id;
 }
 
 static void fail(wstate *st, int rc)
@@ -1004,7 +1045,8 @@ static void doc_start(void *ud, const xmlChar *local, const xmlChar *prefix, con
     st->depth++;
     if (st->rc || st->skip_at)
         return;
-    int id = elem_id_st(st, uri, local, NULL);
+    const ename_info *ei = name_info(st, uri, local);
+    int id = ei->id;
     if (!st->root_seen) {
         st->root_seen = true;
         st->root_ok = st->part == ADAL_PART_BODY ? id == E_DOCUMENT : id != E_OTHER;
@@ -1041,19 +1083,19 @@ static void doc_start(void *ud, const xmlChar *local, const xmlChar *prefix, con
         return;
     }
     if (id == E_OTHER) {
-        if (is_mc(uri, local, "AlternateContent")) {
+        if (ei->mc == MC_ALT) {
             if (st->nalt < MAX_ALT)
                 st->alt[st->nalt] = 0;
             st->nalt++;
-        } else if (is_mc(uri, local, "Choice")) {
+        } else if (ei->mc == MC_CHOICE) {
             /* the first Choice only; its Fallback is a copy (VML) of the same content */
             if (st->nalt > 0 && st->nalt <= MAX_ALT && !st->alt[st->nalt - 1])
                 st->alt[st->nalt - 1] = 1;
             else
                 st->skip_at = st->depth;
-        } else if (is_mc(uri, local, "Fallback")) {
+        } else if (ei->mc == MC_FALLBACK) {
             st->skip_at = st->depth;
-        } else {
+        } else if (ei->ns == NS_WPS || ei->ns == NS_DML || ei->ns == NS_VML) {
             shape_elem(st, uri, local, a, nattrs);
         }
         return;
@@ -1205,10 +1247,10 @@ static void doc_end(void *ud, const xmlChar *local, const xmlChar *prefix, const
         st->in_t = 0;
         return;
     }
-    bool w;
-    int id = elem_id_st(st, uri, local, &w);
-    if (!w) {
-        if (is_mc(uri, local, "AlternateContent") && st->nalt > 0)
+    const ename_info *ei = name_info(st, uri, local);
+    int id = ei->id;
+    if (ei->ns != NS_W) {
+        if (ei->mc == MC_ALT && st->nalt > 0)
             st->nalt--;
         return;
     }
@@ -1354,6 +1396,7 @@ static int read_diagram(wstate *st, adal__zip *z, const char *name)
         return ADAL_OK;
     int rc = adal__zip_read(z, name, &data, &len);
     if (rc == ADAL_OK) {
+        len = adal__docx_styles_trim(data, len);
         xmlSAXHandler h;
         memset(&h, 0, sizeof h);
         h.startElementNs = dgm_start;
@@ -1497,6 +1540,407 @@ static void styles_to_cache(wstate *st, const uint64_t key[2])
     st->styles_cached = true;
 }
 
+/* ---- styles.xml: what the reader skips left out of the parse ------------------------- */
+
+/* w:latentStyles (ECMA-376 Part 1 §17.7.4.5) is a list of a few hundred w:lsdException
+ * elements, each with four or five attributes, that only tell Word which built-in styles to
+ * show in its gallery: nothing the reader takes from styles.xml. It is half of a real
+ * styles.xml (6.4 of 14.1 MB over ../shared/data/docx) and, attribute-dense, more than half
+ * of its parse. The content of table-style conditional formatting, table, cell and row
+ * properties (w:tblStylePr, w:tblPr, w:tcPr, w:trPr: borders, margins, shading of cells) is
+ * skipped by st_start whatever state it is met in, another 2.4 MB. adal__docx_styles_trim
+ * replaces each, before the parse, by the same element without attributes — latentStyles
+ * with one lsdException child, the others with w:x children as deep as their own content,
+ * so the parser's nesting cap sees the same depth — followed by its newlines (a later error
+ * reports the same line), when the bytes prove the parse would see nothing else there:
+ * the part is UTF-8 (no other encoding declared); the element comes after the root start
+ * tag, which declares the w prefix, and before any comment, CDATA section or processing
+ * instruction (the push parser reports an unfinished one by where it stopped or by its
+ * first characters); it holds only "w"-prefixed elements (for latentStyles only
+ * lsdException), at most LX_MAX_NEST deep, and white space, with attributes that are plain
+ * ASCII (no '&', '<', '>', ']', '?' nor "--"), unprefixed or "w"-prefixed, with distinct
+ * local names and no xmlns. The parse then gives the same styles table and the same errors
+ * (a differential test over 30,000 mutated real styles.xml found no difference in error,
+ * line or the events the reader acts on). */
+
+#define LX_MAX_ATTRS 32
+#define LX_MAX_VALUE 1024
+
+/* Byte classes of the check, one table load a byte. */
+enum { LX_WS = 1, LX_START = 2, LX_NAME = 4, LX_VALUE_DQ = 8, LX_VALUE_SQ = 16 };
+/* lx_class[c]: LX_WS | LX_START (NCName start) | LX_NAME (NCName) | LX_VALUE_DQ / _SQ
+ * (allowed in an attribute value between double / single quotes: printable ASCII but & < > ]
+ * ? and that quote, and tab, LF, CR); nothing for NUL (the part ends with one, so the loops
+ * stop there without a bounds check) nor from 0x80 on (non-ASCII: no cut) */
+/* clang-format off */
+static const uint8_t lx_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 25, 25, 0, 0, 25, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    25, 24, 16, 24, 24, 24, 0, 8, 24, 24, 24, 24, 24, 28, 28, 24,
+    28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 24, 24, 0, 24, 0, 0,
+    24, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 24, 24, 0, 24, 30,
+    24, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 24, 24, 24, 24, 0,
+};
+/* clang-format on */
+
+static bool lx_ws(char c)
+{
+    return lx_class[(unsigned char)c] & LX_WS;
+}
+
+/* An NCName at s[i..e): its end, or i when there is none (s[e] is NUL). */
+static size_t lx_ncname(const char *s, size_t i, size_t e)
+{
+    if (i >= e || !(lx_class[(unsigned char)s[i]] & LX_START))
+        return i;
+    size_t j = i + 1;
+    while (lx_class[(unsigned char)s[j]] & LX_NAME)
+        j++;
+    return j - i >= 256 ? i : j;
+}
+
+static inline bool lx_at(const char *s, size_t i, size_t e, const char *lit)
+{
+    size_t n = strlen(lit); /* a literal: folded by the compiler */
+    return i <= e && e - i >= n && memcmp(s + i, lit, n) == 0;
+}
+
+/* The tag s[i..) = "<" name (ws attr)* ws* ("/>" | ">"), under the rules above: the index
+ * after it (*empty: it was "/>"), or 0. */
+/* The rest of a start tag from just after its name: (ws attr)* ws* ("/>" | ">"), under the
+ * rules above: the index after it (*empty: it was "/>"), or 0. */
+static size_t lx_attrs(const char *s, size_t i, size_t e, bool *empty)
+{
+    struct {
+        const char *p;
+        size_t n;
+    } seen[LX_MAX_ATTRS];
+    size_t na = 0;
+    for (;;) {
+        size_t ws = i;
+        while (lx_ws(s[i]))
+            i++;
+        if (i < e && s[i] == '>') {
+            *empty = false;
+            return i + 1;
+        }
+        if (lx_at(s, i, e, "/>")) {
+            *empty = true;
+            return i + 2;
+        }
+        if (i == ws || na == LX_MAX_ATTRS) /* attributes are separated by white space */
+            return 0;
+        size_t n0 = i, n1 = lx_ncname(s, i, e);
+        if (n1 == n0)
+            return 0;
+        if (n1 < e && s[n1] == ':') { /* only the w prefix, whose declaration was checked */
+            if (n1 - n0 != 1 || s[n0] != 'w')
+                return 0;
+            n0 = n1 + 1;
+            n1 = lx_ncname(s, n0, e);
+            if (n1 == n0)
+                return 0;
+        } else if (n1 - n0 >= 3 && (s[n0] | 0x20) == 'x' && (s[n0 + 1] | 0x20) == 'm' &&
+                   (s[n0 + 2] | 0x20) == 'l') {
+            return 0; /* xmlns, xml:*, and names libxml2 might treat as such */
+        }
+        for (size_t k = 0; k < na; k++)
+            if (seen[k].n == n1 - n0 && seen[k].p[0] == s[n0] &&
+                memcmp(seen[k].p, s + n0, seen[k].n) == 0)
+                return 0; /* a repeated local name: libxml2 may call it a duplicate */
+        seen[na].p = s + n0;
+        seen[na].n = n1 - n0;
+        na++;
+        i = n1;
+        while (i < e && lx_ws(s[i]))
+            i++;
+        if (i >= e || s[i] != '=')
+            return 0;
+        i++;
+        while (i < e && lx_ws(s[i]))
+            i++;
+        if (i >= e || (s[i] != '"' && s[i] != '\''))
+            return 0;
+        char q = s[i++];
+        unsigned ok = q == '"' ? LX_VALUE_DQ : LX_VALUE_SQ;
+        size_t v0 = i;
+        while (lx_class[(unsigned char)s[i]] & ok) /* stops at the NUL after the part */
+            i++;
+        if (i >= e || s[i] != q || i - v0 > LX_MAX_VALUE)
+            return 0;
+        i++;
+    }
+}
+
+/* The start tag "<" name ... at s[i..): the index after it, or 0. */
+static size_t lx_tag(const char *s, size_t i, size_t e, const char *name, bool *empty)
+{
+    if (!lx_at(s, i, e, "<") || !lx_at(s, i + 1, e, name))
+        return 0;
+    return lx_attrs(s, i + 1 + strlen(name), e, empty);
+}
+
+/* A start tag "<w:" NCName ... at s[i..): the index after it, or 0; [*n0, *n1) its name. */
+static size_t lx_open(const char *s, size_t i, size_t e, size_t *n0, size_t *n1, bool *empty)
+{
+    if (!lx_at(s, i, e, "<w:"))
+        return 0;
+    size_t j = lx_ncname(s, i + 3, e);
+    if (j == i + 3)
+        return 0;
+    *n0 = i + 1;
+    *n1 = j;
+    return lx_attrs(s, j, e, empty);
+}
+
+/* "</" name ws* ">" at s[i..), name n bytes: the index after it, or 0. */
+static size_t lx_close_n(const char *s, size_t i, size_t e, const char *name, size_t n)
+{
+    if (!lx_at(s, i, e, "</") || e - i - 2 < n || memcmp(s + i + 2, name, n) != 0)
+        return 0;
+    i += 2 + n;
+    while (i < e && lx_ws(s[i]))
+        i++;
+    return i < e && s[i] == '>' ? i + 1 : 0;
+}
+
+static size_t lx_close(const char *s, size_t i, size_t e, const char *name)
+{
+    return lx_close_n(s, i, e, name, strlen(name));
+}
+
+#define LX_MAX_NEST 16
+
+/* A whole element of "w:" elements at s[i..): start tag, then only white space and such
+ * elements, then its end tag; at most LX_MAX_NEST levels. The index after it, or 0;
+ * *depth: its levels (1: an element with no child). */
+static size_t lx_subtree(const char *s, size_t i, size_t e, int *depth)
+{
+    size_t name[LX_MAX_NEST][2];
+    size_t n0, n1;
+    bool empty;
+    size_t j = lx_open(s, i, e, &n0, &n1, &empty);
+    if (!j)
+        return 0;
+    int d = 0, maxd = 1;
+    if (!empty) {
+        name[0][0] = n0;
+        name[0][1] = n1;
+        d = 1;
+    }
+    i = j;
+    while (d > 0) {
+        while (i < e && lx_ws(s[i]))
+            i++;
+        if (lx_at(s, i, e, "</")) {
+            if (!(j = lx_close_n(s, i, e, s + name[d - 1][0], name[d - 1][1] - name[d - 1][0])))
+                return 0;
+            i = j;
+            d--;
+            continue;
+        }
+        if (!(j = lx_open(s, i, e, &n0, &n1, &empty)))
+            return 0;
+        if (d + 1 > maxd)
+            maxd = d + 1;
+        if (!empty) {
+            if (d == LX_MAX_NEST)
+                return 0;
+            name[d][0] = n0;
+            name[d][1] = n1;
+            d++;
+        }
+        i = j;
+    }
+    *depth = maxd;
+    return i;
+}
+
+/* The end of the root start tag when it declares the w prefix and nothing before it stops
+ * the cut (a DOCTYPE, an encoding other than UTF-8); 0 otherwise. */
+static size_t lx_root(const char *s, size_t e)
+{
+    size_t i = 0;
+    if (lx_at(s, 0, e, "\xEF\xBB\xBF"))
+        i = 3;
+    if (lx_at(s, i, e, "<?xml")) {
+        const char *q = memmem(s + i, e - i, "?>", 2);
+        if (!q)
+            return 0;
+        size_t qe = (size_t)(q - s);
+        const char *enc = memmem(s + i, qe - i, "encoding", 8);
+        if (enc) {
+            size_t k = (size_t)(enc - s) + 8;
+            while (k < qe && (lx_ws(s[k]) || s[k] == '=' || s[k] == '"' || s[k] == '\''))
+                k++;
+            if (qe - k < 5 || strncasecmp(s + k, "utf-8", 5) != 0 ||
+                (s[k + 5] != '"' && s[k + 5] != '\''))
+                return 0;
+        }
+        i = qe + 2;
+    }
+    for (;;) { /* white space, comments and processing instructions before the root */
+        while (i < e && lx_ws(s[i]))
+            i++;
+        if (lx_at(s, i, e, "<!--")) {
+            const char *q = memmem(s + i + 4, e - i - 4, "-->", 3);
+            if (!q)
+                return 0;
+            i = (size_t)(q - s) + 3;
+        } else if (lx_at(s, i, e, "<?")) {
+            const char *q = memmem(s + i + 2, e - i - 2, "?>", 2);
+            if (!q)
+                return 0;
+            i = (size_t)(q - s) + 2;
+        } else {
+            break;
+        }
+    }
+    if (i + 1 >= e || s[i] != '<' || !(lx_class[(unsigned char)s[i + 1]] & LX_START))
+        return 0; /* a DOCTYPE or no root */
+    size_t decl = 0;
+    char q = 0;
+    for (size_t k = i + 1; k < e; k++) {
+        char c = s[k];
+        if (q) {
+            q = c == q ? 0 : q;
+        } else if (c == '"' || c == '\'') {
+            q = c;
+        } else if (c == '>') {
+            return decl && s[k - 1] != '/' ? k + 1 : 0;
+        } else if (lx_ws(c) && lx_at(s, k + 1, e, "xmlns:w") && k + 8 < e &&
+                   (s[k + 8] == '=' || lx_ws(s[k + 8]))) {
+            decl = k;
+        } else if (c == '<') {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* latentStyles at s[i..) with only lsdException children: the index after it, or 0;
+ * *kids: it had one. */
+static size_t lx_latent(const char *s, size_t i, size_t e, bool *kids)
+{
+    static const char open[] = "w:latentStyles", child[] = "w:lsdException";
+    bool empty;
+    *kids = false;
+    if (!(i = lx_tag(s, i, e, open, &empty)))
+        return 0;
+    while (!empty) {
+        while (i < e && lx_ws(s[i]))
+            i++;
+        size_t j = lx_close(s, i, e, open);
+        if (j)
+            return j;
+        if (!(j = lx_tag(s, i, e, child, &empty)))
+            return 0;
+        if (!empty) {
+            while (j < e && lx_ws(s[j]))
+                j++;
+            if (!(j = lx_close(s, j, e, child)))
+                return 0;
+        }
+        *kids = true;
+        empty = false;
+        i = j;
+    }
+    return i;
+}
+
+/* Whether s[i..) starts the tag of one of the elements whose whole content the styles
+ * reader skips in any state (st_start: table-style conditional formatting, table, cell
+ * and row properties; inside a w:rPr or w:pPr they are unknown children, skipped below). */
+static bool lx_skipped_root(const char *s, size_t i, size_t e)
+{
+    static const char *const roots[] = {"w:tblStylePr", "w:tblPr", "w:tcPr", "w:trPr"};
+    for (size_t k = 0; k < sizeof roots / sizeof *roots; k++) {
+        size_t n = strlen(roots[k]);
+        if (e - i > n + 1 && memcmp(s + i + 1, roots[k], n) == 0 &&
+            !(lx_class[(unsigned char)s[i + 1 + n]] & LX_NAME))
+            return true;
+    }
+    return false;
+}
+
+size_t adal__docx_styles_trim(char *s, size_t len)
+{
+    size_t root = lx_root(s, len);
+    if (!root)
+        return len;
+    size_t r = root, w = root; /* bytes before r are done, and written up to w */
+    for (size_t at = root; at < len;) {
+        const char *q = memchr(s + at, '<', len - at);
+        if (!q)
+            break;
+        size_t start = (size_t)(q - s), end = 0;
+        at = start + 1;
+        /* nothing from the first comment, CDATA section or processing instruction on (Word
+         * writes none after the root): the push parser hands over an unfinished CDATA section
+         * 300 bytes at a time and quotes the start of an unfinished comment in its error, so
+         * a cut inside one could change the error's line or text */
+        if (start + 1 < len && (s[start + 1] == '!' || s[start + 1] == '?'))
+            break;
+        if (start + 3 >= len || s[start + 1] != 'w' || s[start + 2] != ':' ||
+            (s[start + 3] != 'l' && s[start + 3] != 't'))
+            continue; /* not latentStyles, nor a table property */
+        char rep[400];
+        size_t rn = 0;
+        bool kids;
+        int depth = 0;
+        if (lx_at(s, start, len, "<w:latentStyles") && (end = lx_latent(s, start, len, &kids))) {
+            const char *t =
+                kids ? "<w:latentStyles><w:lsdException/></w:latentStyles>" : "<w:latentStyles/>";
+            rn = strlen(t);
+            memcpy(rep, t, rn);
+        } else if (lx_skipped_root(s, start, len) && (end = lx_subtree(s, start, len, &depth))) {
+            /* the same element, no attributes, and children "w:x" as deep as it was (the
+             * parser's nesting cap must see the same depth) */
+            size_t n = lx_ncname(s, start + 3, len) - (start + 1);
+            rep[rn++] = '<';
+            memcpy(rep + rn, s + start + 1, n);
+            rn += n;
+            if (depth == 1) {
+                memcpy(rep + rn, "/>", 2);
+                rn += 2;
+            } else {
+                rep[rn++] = '>';
+                for (int k = 0; k < depth - 2; k++, rn += 5)
+                    memcpy(rep + rn, "<w:x>", 5);
+                memcpy(rep + rn, "<w:x/>", 6);
+                rn += 6;
+                for (int k = 0; k < depth - 2; k++, rn += 6)
+                    memcpy(rep + rn, "</w:x>", 6);
+                memcpy(rep + rn, "</", 2);
+                rn += 2;
+                memcpy(rep + rn, s + start + 1, n);
+                rn += n;
+                rep[rn++] = '>';
+            }
+        }
+        if (!end)
+            continue;
+        size_t nl = 0;
+        bool dashes = false;
+        for (const char *p = s + start; !dashes && (p = memchr(p, '-', (size_t)(s + end - p))); p++)
+            dashes = p[1] == '-'; /* "--" (in a name or a value) would end a comment it sat in */
+        for (const char *p = s + start; (p = memchr(p, '\n', (size_t)(s + end - p))); p++)
+            nl++;
+        if (dashes || rn + nl > end - start)
+            continue;
+        memmove(s + w, s + r, start - r);
+        w += start - r;
+        memcpy(s + w, rep, rn);
+        memset(s + w + rn, '\n', nl);
+        w += rn + nl;
+        r = at = end;
+    }
+    memmove(s + w, s + r, len - r + 1); /* with the NUL adal__zip_read puts after the part */
+    return len - (r - w);
+}
+
 static int read_styles(wstate *st, adal__zip *z, const char *name)
 {
     char *data = NULL;
@@ -1510,6 +1954,7 @@ static int read_styles(wstate *st, adal__zip *z, const char *name)
         return ADAL_OK;
     int rc = adal__zip_read(z, name, &data, &len);
     if (rc == ADAL_OK) {
+        len = adal__docx_styles_trim(data, len);
         xmlSAXHandler h;
         memset(&h, 0, sizeof h);
         h.startElementNs = st_start;

@@ -128,6 +128,11 @@ typedef struct adal__builder {
     adal_part part;
     uint32_t para_no[ADAL_PART__COUNT];
     size_t seg_start; /* byte offset where the open paragraph began */
+    /* text[0..conv) already in UTF-16: n16 units, each unit's byte offset in off8 (cap16
+     * of room in both); adal__b_text converts while it checks, adal__b_finish the rest */
+    uint16_t *t16;
+    uint32_t *off8;
+    size_t n16, cap16, conv;
 } adal__builder;
 
 

@@ -130,15 +130,22 @@ static uint64_t ev_spread(unsigned v);
  * token's counts it adds to, as tok_add's chain decides (Cyrillic, with Kazakh-only and
  * Russian-only; else Latin; else Greek; else digit). */
 enum {
-    PL_UPPER = 1u << 11,
     PL_FW_SHIFT = 12, /* 8 bits */
+    PL_CNT_SHIFT = 20, /* the six count bits, in the order of the bytes of pass 1's sums */
     PL_CYR = 1u << 20,
     PL_KK = 1u << 21,
     PL_RU = 1u << 22,
     PL_LAT = 1u << 23,
     PL_GRK = 1u << 24,
     PL_DIG = 1u << 25,
+    PL_KBAD = 1u << 26,   /* outside U+0400–U+04FF: ptok.kbad */
+    PL_FWBAD = 1u << 27,  /* function-word code 0xFF: ptok.fwbad */
+    PL_UPPER = RAW_UPPER, /* so the raw value is pl & PL_RAW */
+    PL_RAW = 0x7FFu | RAW_UPPER,
 };
+/* A count bit to its byte: bit k of x (x < 64) to bit 0 of byte k (the copies of x, 7 bits
+ * apart, do not overlap, so nothing carries). */
+#define PL_SPREAD(x) (((uint64_t)(x)*UINT64_C(0x0002040810204081)) & UINT64_C(0x0101010101010101))
 
 static uint8_t fw_code[0x4F0 - 0x430];
 static void fw_ready(void);
@@ -147,9 +154,14 @@ static uint32_t pl_pack(const struct adal__norm *n, uint32_t c)
 {
     uint32_t lo = n->out[c], f = lo - 0x430;
     unsigned lcl = n->cls[lo];
-    uint32_t v = lo | (uint32_t)(f < sizeof fw_code ? fw_code[f] : 0xFF) << PL_FW_SHIFT;
+    uint32_t code = f < sizeof fw_code ? fw_code[f] : 0xFF;
+    uint32_t v = lo | code << PL_FW_SHIFT;
     if (c != lo && (lcl & (NT_LAT | NT_GRK)))
         v |= PL_UPPER;
+    if ((lo >> 8) != 4)
+        v |= PL_KBAD;
+    if (code == 0xFF)
+        v |= PL_FWBAD;
     if (lcl & NT_CYR)
         v |= PL_CYR | (lcl & NT_KK ? PL_KK : 0) | (lcl & NT_RU ? PL_RU : 0);
     else if (lcl & NT_LAT)
@@ -645,7 +657,11 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                 unsigned cyr = p->cyr, kk = p->kk, ru = p->ru, lat = p->lat, grk = p->grk,
                          dig = p->dig;
                 /* one load a letter (n->plain: out, its class, its function-word code) and
-                 * no branch on the letter's script */
+                 * no branch on the letter's script; the six counts added as bytes of one word
+                 * (at most ADAL_NORM_MAX_CP letters a loop: no byte overflows) and the two
+                 * "bad" flags as bits of another */
+                uint64_t cnt = 0;
+                uint32_t any = 0;
                 while (i < e && nr < ADAL_NORM_MAX_CP && rn < cap) {
                     uint32_t c = s[i];
                     uint32_t pl = c < ADAL_NORM_FAST ? n->plain[c] : 0;
@@ -653,22 +669,23 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                                 !(s[i + 1] < ADAL_NORM_FAST && (n->cls[s[i + 1]] & NT_BOUND))))
                         break;
                     uint32_t lo = pl & 0x7FF;
-                    raw[rn++] = pl & PL_UPPER ? lo | RAW_UPPER : lo;
+                    raw[rn++] = pl & PL_RAW;
                     nr++;
                     /* tok_sums_add */
                     kacc = KC_STEP(kacc, lo);
-                    kbad |= (lo >> 8) != 4;
-                    unsigned code = (pl >> PL_FW_SHIFT) & 0xFF;
-                    fwv = (fwv << 5) | (code & 31);
-                    fwbad |= code == 0xFF;
-                    cyr += !!(pl & PL_CYR);
-                    kk += !!(pl & PL_KK);
-                    ru += !!(pl & PL_RU);
-                    lat += !!(pl & PL_LAT);
-                    grk += !!(pl & PL_GRK);
-                    dig += !!(pl & PL_DIG);
+                    fwv = (fwv << 5) | ((pl >> PL_FW_SHIFT) & 31);
+                    any |= pl;
+                    cnt += PL_SPREAD((pl >> PL_CNT_SHIFT) & 63);
                     i++;
                 }
+                kbad |= (any & PL_KBAD) != 0;
+                fwbad |= (any & PL_FWBAD) != 0;
+                cyr += (unsigned)(cnt & 0xFF);
+                kk += (unsigned)(cnt >> 8 & 0xFF);
+                ru += (unsigned)(cnt >> 16 & 0xFF);
+                lat += (unsigned)(cnt >> 24 & 0xFF);
+                grk += (unsigned)(cnt >> 32 & 0xFF);
+                dig += (unsigned)(cnt >> 40 & 0xFF);
                 r->nraw = rn;
                 p->nraw = nr;
                 p->kacc = kacc;
