@@ -63,6 +63,7 @@ struct adal_refset {
      * that share no fingerprint with a paraphrasing essay */
     windex words;
     adal__para *stop; /* para.c's stop words, for adal__para_terms */
+    bool no_words;    /* adal_refset_index_words(rs, 0): no content-word index */
     uint32_t *nterms; /* distinct content terms of each document */
     size_t nterms_cap;
     uint64_t sum_nterms;
@@ -128,6 +129,14 @@ int adal_refset_new(adal_refset **out, adal_ctx *ctx)
     return ADAL_OK;
 }
 
+int adal_refset_index_words(adal_refset *rs, int on)
+{
+    if (!rs || rs->n)
+        return ADAL_EINVAL;
+    rs->no_words = !on;
+    return ADAL_OK;
+}
+
 void adal_refset_free(adal_refset *rs)
 {
     if (!rs)
@@ -163,9 +172,9 @@ int adal_refset_add(adal_refset *rs, adal_ctx *ctx, adal_doc *doc, const char *i
     if (rc)
         goto fail;
     /* content words, for the sources a paraphrase shares no fingerprint with */
-    if (!rs->stop)
+    if (!rs->no_words && !rs->stop)
         rc = adal__para_new(ctx, NULL, &rs->stop);
-    if (rc == ADAL_OK)
+    if (rc == ADAL_OK && !rs->no_words)
         rc = adal__para_terms(ctx, rs->stop, doc, &terms, &nterms);
     if (rc)
         goto fail;

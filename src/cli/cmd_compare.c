@@ -327,7 +327,9 @@ static int compare_all(const char *dir, adal_output fmt, bool all_pairs, unsigne
         cli_error(dir, "too many files");
         goto out;
     }
-    if (adal_ctx_new(&ctx) != ADAL_OK || adal_refset_new(&rs, ctx) != ADAL_OK) {
+    /* every pair is compared without the paraphrase stage: no content-word index */
+    if (adal_ctx_new(&ctx) != ADAL_OK || adal_refset_new(&rs, ctx) != ADAL_OK ||
+        adal_refset_index_words(rs, 0) != ADAL_OK) {
         cli_error(NULL, "%s", ctx ? adal_errmsg(ctx) : "out of memory");
         goto out;
     }

@@ -282,11 +282,15 @@ static bool shares_fp(adal_doc *a, adal_doc *b)
     return false;
 }
 
-static adal_refset *ru_set(void)
+static adal_refset *ru_set_words(int words)
 {
     adal_refset *rs = NULL;
     if (adal_refset_new(&rs, NULL) != ADAL_OK)
         return NULL;
+    if (adal_refset_index_words(rs, words) != ADAL_OK) {
+        adal_refset_free(rs);
+        return NULL;
+    }
     const char *txt[] = {RU_OWN, RU_SRC, KK_SRC, RU_OTHER};
     const char *ids[] = {"trip", "baikal", "abai", "metro"};
     for (int i = 0; i < 4; i++) {
@@ -297,6 +301,11 @@ static adal_refset *ru_set(void)
         }
     }
     return rs;
+}
+
+static adal_refset *ru_set(void)
+{
+    return ru_set_words(1);
 }
 
 /* A source that shares no fingerprint with the essay is found by its content words
@@ -354,6 +363,25 @@ TEST(para_source_found_by_content_words)
     adal_refset_free(rs);
     adal_doc_free(q);
     adal_doc_free(s);
+}
+
+/* A reference set told not to index content words (what `compare --all` does) does not
+ * find that source: the search is the index's, not something else's; and the switch is
+ * refused once documents are in. */
+TEST(para_no_word_index_no_content_word_sources)
+{
+    adal_doc *q = th_doc(RU_PARA_NOFP);
+    adal_refset *rs = ru_set_words(0);
+    CHECK(q && rs);
+    if (q && rs) {
+        adal_report *r = NULL;
+        CHECK_EQ_INT(adal_refset_check(&r, NULL, rs, q, NULL, NULL, 0), ADAL_OK);
+        CHECK(r && adal_report_npassages(r) == 0 && adal_report_nsources(r) == 0);
+        adal_report_free(r);
+        CHECK_EQ_INT(adal_refset_index_words(rs, 1), ADAL_EINVAL);
+    }
+    adal_refset_free(rs);
+    adal_doc_free(q);
 }
 
 /* A document from text through the real normaliser (stemmed keys), as `adal check` reads it. */
