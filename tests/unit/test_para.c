@@ -142,31 +142,78 @@ TEST(para_kazakh_paraphrase_is_shown_not_counted)
     adal_doc_free(s);
 }
 
+/* One PAN Indonesian pair: suspicious-document<QN> checked against source-document<SN>
+ * (../shared/data/pan-indonesian), loaded and normalised as `adal check` reads them. */
+typedef struct pan_pair {
+    adal_ctx *ctx;
+    adal_doc *q, *s;
+    adal_report *r;
+} pan_pair;
+
+/* 0 when the data is absent (the caller skips), else 1 with pp->r the report (NULL after a
+ * failed check, which the CHECKs here already counted). */
+static int pan_open(pan_pair *pp, const char *qn, const char *sn)
+{
+    memset(pp, 0, sizeof *pp);
+    if (!th_shared())
+        return 0;
+    char qpath[512], spath[512];
+    snprintf(qpath, sizeof qpath, "%s",
+             th_path("data/pan-indonesian/suspicious-documents/suspicious-document"));
+    snprintf(qpath + strlen(qpath), sizeof qpath - strlen(qpath), "%s.txt", qn);
+    snprintf(spath, sizeof spath, "%s",
+             th_path("data/pan-indonesian/source-documents/source-document"));
+    snprintf(spath + strlen(spath), sizeof spath - strlen(spath), "%s.txt", sn);
+    if (!th_exists(qpath) || !th_exists(spath))
+        return 0;
+    CHECK_EQ_INT(adal_ctx_new(&pp->ctx), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&pp->q, pp->ctx, qpath, NULL), ADAL_OK);
+    CHECK_EQ_INT(adal_doc_load(&pp->s, pp->ctx, spath, NULL), ADAL_OK);
+    if (pp->q)
+        CHECK_EQ_INT(adal_doc_normalize(pp->q, pp->ctx), ADAL_OK);
+    if (pp->s)
+        CHECK_EQ_INT(adal_doc_normalize(pp->s, pp->ctx), ADAL_OK);
+    pp->r = pp->q && pp->s ? check1c(pp->ctx, pp->q, pp->s, 0) : NULL;
+    CHECK(pp->r != NULL);
+    return 1;
+}
+
+static void pan_close(pan_pair *pp)
+{
+    adal_report_free(pp->r);
+    adal_doc_free(pp->q);
+    adal_doc_free(pp->s);
+    adal_ctx_free(pp->ctx);
+}
+
+/* The passages that overlap the essay's case [c0, c1): how many paraphrase passages (*outer
+ * is the last) and how many exact ones. */
+static void pan_case_passages(const adal_report *r, uint32_t c0, uint32_t c1,
+                              const adal_passage **outer, size_t *nouter, size_t *nexact)
+{
+    *outer = NULL;
+    *nouter = *nexact = 0;
+    for (size_t i = 0; i < adal_report_npassages(r); i++) {
+        const adal_passage *p = adal_report_passage(r, i);
+        if (p->qend <= c0 || p->qstart >= c1)
+            continue;
+        if (p->kind == ADAL_PASSAGE_PARAPHRASE) {
+            *outer = p;
+            ++*nouter;
+        } else
+            ++*nexact;
+    }
+}
+
 /* PAN Indonesian: suspicious-document00006 [17027,18368) is a human paraphrase (simulated)
  * of source-document00022 [44331,46230); the exact stage finds none of it. The text files
  * are LF-only UTF-8, so adal's UTF-16 offsets are PAN's character offsets. */
 TEST(para_pan_simulated_case)
 {
-    if (!th_shared())
-        SKIP("../shared/data absent");
-    const char *sp =
-        th_path("data/pan-indonesian/suspicious-documents/suspicious-document00006.txt");
-    char qpath[512];
-    snprintf(qpath, sizeof qpath, "%s", sp);
-    const char *srcp = th_path("data/pan-indonesian/source-documents/source-document00022.txt");
-    if (!th_exists(qpath) || !th_exists(srcp))
+    pan_pair pp;
+    if (!pan_open(&pp, "00006", "00022"))
         SKIP("../shared/data/pan-indonesian absent");
-    adal_doc *q = NULL, *s = NULL;
-    adal_ctx *ctx = NULL;
-    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
-    CHECK_EQ_INT(adal_doc_load(&q, ctx, qpath, NULL), ADAL_OK);
-    CHECK_EQ_INT(adal_doc_load(&s, ctx, srcp, NULL), ADAL_OK);
-    if (q)
-        CHECK_EQ_INT(adal_doc_normalize(q, ctx), ADAL_OK);
-    if (s)
-        CHECK_EQ_INT(adal_doc_normalize(s, ctx), ADAL_OK);
-    adal_report *r = q && s ? check1c(ctx, q, s, 0) : NULL;
-    CHECK(r != NULL);
+    const adal_report *r = pp.r;
     if (r) {
         uint32_t best = 0;
         for (size_t i = 0; i < adal_report_npassages(r); i++) {
@@ -181,10 +228,7 @@ TEST(para_pan_simulated_case)
         }
         CHECK(best * 2 >= 18368 - 17027); /* at least half of the case */
     }
-    adal_report_free(r);
-    adal_doc_free(q);
-    adal_doc_free(s);
-    adal_ctx_free(ctx);
+    pan_close(&pp);
 }
 
 /* PAN Indonesian random shuffling: suspicious-document00002 [4198,6043) is
@@ -194,40 +238,16 @@ TEST(para_pan_simulated_case)
  * passage for the case, while only the verified pieces count. */
 TEST(para_pan_shuffled_case_is_one_outer_passage)
 {
-    if (!th_shared())
-        SKIP("../shared/data absent");
-    char qpath[512], spath[512];
-    snprintf(qpath, sizeof qpath, "%s",
-             th_path("data/pan-indonesian/suspicious-documents/suspicious-document00002.txt"));
-    snprintf(spath, sizeof spath, "%s",
-             th_path("data/pan-indonesian/source-documents/source-document00021.txt"));
-    if (!th_exists(qpath) || !th_exists(spath))
+    pan_pair pp;
+    if (!pan_open(&pp, "00002", "00021"))
         SKIP("../shared/data/pan-indonesian absent");
-    adal_ctx *ctx = NULL;
-    adal_doc *q = NULL, *s = NULL;
-    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
-    CHECK_EQ_INT(adal_doc_load(&q, ctx, qpath, NULL), ADAL_OK);
-    CHECK_EQ_INT(adal_doc_load(&s, ctx, spath, NULL), ADAL_OK);
-    if (q)
-        CHECK_EQ_INT(adal_doc_normalize(q, ctx), ADAL_OK);
-    if (s)
-        CHECK_EQ_INT(adal_doc_normalize(s, ctx), ADAL_OK);
-    adal_report *r = q && s ? check1c(ctx, q, s, 0) : NULL;
-    CHECK(r != NULL);
+    const adal_report *r = pp.r;
     if (r) {
         const uint32_t c0 = 4198, c1 = 6043, s0 = 10027, s1 = 11870;
-        const adal_passage *outer = NULL;
-        size_t nexact = 0;
-        for (size_t i = 0; i < adal_report_npassages(r); i++) {
-            const adal_passage *p = adal_report_passage(r, i);
-            if (p->qend <= c0 || p->qstart >= c1)
-                continue;
-            if (p->kind == ADAL_PASSAGE_PARAPHRASE) {
-                CHECK(outer == NULL); /* one outer passage */
-                outer = p;
-            } else
-                nexact++;
-        }
+        const adal_passage *outer;
+        size_t nouter, nexact;
+        pan_case_passages(r, c0, c1, &outer, &nouter, &nexact);
+        CHECK_EQ_INT(nouter, 1); /* one outer passage */
         CHECK(outer != NULL);
         CHECK(nexact >= 3);
         if (outer) {
@@ -247,10 +267,7 @@ TEST(para_pan_shuffled_case_is_one_outer_passage)
         adal_report_score(r, &sc);
         CHECK(sc.borrowed > 0.0); /* the verified pieces count */
     }
-    adal_report_free(r);
-    adal_doc_free(q);
-    adal_doc_free(s);
-    adal_ctx_free(ctx);
+    pan_close(&pp);
 }
 
 /* RU_SRC rewritten so that no five words in a row are the same (as folded and stemmed keys):
@@ -466,40 +483,15 @@ TEST(para_extension_bridges_a_few_own_sentences_not_many)
  * case, the copies inside it. */
 TEST(para_pan_reordered_sentences_are_one_outer_passage)
 {
-    if (!th_shared())
-        SKIP("../shared/data absent");
-    char qpath[512], spath[512];
-    snprintf(qpath, sizeof qpath, "%s",
-             th_path("data/pan-indonesian/suspicious-documents/suspicious-document00024.txt"));
-    snprintf(spath, sizeof spath, "%s",
-             th_path("data/pan-indonesian/source-documents/source-document00019.txt"));
-    if (!th_exists(qpath) || !th_exists(spath))
+    pan_pair pp;
+    if (!pan_open(&pp, "00024", "00019"))
         SKIP("../shared/data/pan-indonesian absent");
-    adal_ctx *ctx = NULL;
-    adal_doc *q = NULL, *s = NULL;
-    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
-    CHECK_EQ_INT(adal_doc_load(&q, ctx, qpath, NULL), ADAL_OK);
-    CHECK_EQ_INT(adal_doc_load(&s, ctx, spath, NULL), ADAL_OK);
-    if (q)
-        CHECK_EQ_INT(adal_doc_normalize(q, ctx), ADAL_OK);
-    if (s)
-        CHECK_EQ_INT(adal_doc_normalize(s, ctx), ADAL_OK);
-    adal_report *r = q && s ? check1c(ctx, q, s, 0) : NULL;
-    CHECK(r != NULL);
+    const adal_report *r = pp.r;
     if (r) {
         const uint32_t c0 = 18809, c1 = 20832;
-        const adal_passage *outer = NULL;
-        size_t nexact = 0, nouter = 0;
-        for (size_t i = 0; i < adal_report_npassages(r); i++) {
-            const adal_passage *p = adal_report_passage(r, i);
-            if (p->qend <= c0 || p->qstart >= c1)
-                continue;
-            if (p->kind == ADAL_PASSAGE_PARAPHRASE) {
-                outer = p;
-                nouter++;
-            } else
-                nexact++;
-        }
+        const adal_passage *outer;
+        size_t nouter, nexact;
+        pan_case_passages(r, c0, c1, &outer, &nouter, &nexact);
         CHECK_EQ_INT(nouter, 1);
         CHECK(nexact >= 2);
         if (outer) {
@@ -514,8 +506,5 @@ TEST(para_pan_reordered_sentences_are_one_outer_passage)
             }
         }
     }
-    adal_report_free(r);
-    adal_doc_free(q);
-    adal_doc_free(s);
-    adal_ctx_free(ctx);
+    pan_close(&pp);
 }
