@@ -42,26 +42,24 @@ typedef struct posting {
     uint32_t doc, pos, next;
 } posting;
 
-/* The content-word index: a hash table of slots over a posting array, as the fingerprint
- * one (postings with pos 0). */
-typedef struct windex {
+/* An inverted index: a hash table of slots (a key, its document frequency and the head of
+ * its posting list) over one posting array. The fingerprint index and the content-word
+ * index (postings with pos 0) are both one. */
+typedef struct hindex {
     slot *tab;
-    size_t tab_cap, used; /* tab_cap is a power of two */
+    size_t tab_cap, used; /* tab_cap is a power of two, the table at most half full */
     posting *post;
     size_t npost, post_cap;
-} windex;
+} hindex;
 
 struct adal_refset {
     adal_doc **docs;
     char **ids;
     size_t n, cap, ids_cap;
-    slot *tab;
-    size_t tab_cap, used; /* tab_cap is a power of two */
-    posting *post;
-    size_t npost, post_cap;
+    hindex fp; /* fingerprint hash → (document, position) */
     /* content words (para.c's terms: stop words out, stemmed) → documents, for the sources
      * that share no fingerprint with a paraphrasing essay */
-    windex words;
+    hindex words;
     adal__para *stop; /* para.c's stop words, for adal__para_terms */
     bool no_words;    /* adal_refset_index_words(rs, 0): no content-word index */
     uint32_t *nterms; /* distinct content terms of each document */
@@ -75,13 +73,13 @@ static inline size_t slot_of(uint64_t h, size_t mask)
     return (size_t)(h ^ (h >> 29)) & mask;
 }
 
-static const slot *find_in(const slot *tab, size_t cap, uint64_t h)
+static const slot *hx_find(const hindex *x, uint64_t h)
 {
-    if (!cap)
+    if (!x->tab_cap)
         return NULL;
-    size_t mask = cap - 1;
+    size_t mask = x->tab_cap - 1;
     for (size_t i = slot_of(h, mask);; i = (i + 1) & mask) {
-        const slot *s = &tab[i];
+        const slot *s = &x->tab[i];
         if (s->head == NIL)
             return NULL;
         if (s->hash == h)
@@ -91,34 +89,63 @@ static const slot *find_in(const slot *tab, size_t cap, uint64_t h)
 
 static const slot *find(const adal_refset *rs, uint64_t h)
 {
-    return find_in(rs->tab, rs->tab_cap, h);
+    return hx_find(&rs->fp, h);
 }
 
-static int rehash_in(slot **tab, size_t *cap, size_t ncap)
+/* Room for nkeys more keys and npost more postings. */
+static int hx_reserve(hindex *x, size_t nkeys, size_t npost)
 {
+    if (adal__grow((void **)&x->post, &x->post_cap, x->npost + npost, sizeof *x->post))
+        return ADAL_ENOMEM;
+    if ((x->used + nkeys) * 2 <= x->tab_cap)
+        return ADAL_OK;
+    size_t ncap = x->tab_cap ? x->tab_cap : 1024;
+    while ((x->used + nkeys) * 2 > ncap)
+        ncap *= 2;
     slot *t = adal__malloc(ncap * sizeof *t);
     if (!t)
         return ADAL_ENOMEM;
     for (size_t i = 0; i < ncap; i++)
         t[i].head = NIL;
     size_t mask = ncap - 1;
-    for (size_t i = 0; i < *cap; i++) {
-        if ((*tab)[i].head == NIL)
+    for (size_t i = 0; i < x->tab_cap; i++) {
+        if (x->tab[i].head == NIL)
             continue;
-        size_t j = slot_of((*tab)[i].hash, mask);
+        size_t j = slot_of(x->tab[i].hash, mask);
         while (t[j].head != NIL)
             j = (j + 1) & mask;
-        t[j] = (*tab)[i];
+        t[j] = x->tab[i];
     }
-    adal__free(*tab);
-    *tab = t;
-    *cap = ncap;
+    adal__free(x->tab);
+    x->tab = t;
+    x->tab_cap = ncap;
     return ADAL_OK;
 }
 
-static int rehash(adal_refset *rs, size_t ncap)
+/* Prepend a posting of document d to key h's list (room reserved); df counts the document
+ * once: its postings are prepended one after another, so the list head tells whether it was
+ * counted already. */
+static void hx_post(hindex *x, uint64_t h, uint32_t d, uint32_t pos)
 {
-    return rehash_in(&rs->tab, &rs->tab_cap, ncap);
+    size_t mask = x->tab_cap - 1, i = slot_of(h, mask);
+    while (x->tab[i].head != NIL && x->tab[i].hash != h)
+        i = (i + 1) & mask;
+    slot *s = &x->tab[i];
+    if (s->head == NIL) {
+        s->hash = h;
+        s->df = 0;
+        x->used++;
+    }
+    if (s->head == NIL || x->post[s->head].doc != d)
+        s->df++;
+    x->post[x->npost] = (posting){d, pos, s->head};
+    s->head = (uint32_t)x->npost++;
+}
+
+static void hx_free(hindex *x)
+{
+    adal__free(x->tab);
+    adal__free(x->post);
 }
 
 int adal_refset_new(adal_refset **out, adal_ctx *ctx)
@@ -147,11 +174,9 @@ void adal_refset_free(adal_refset *rs)
     }
     adal__free(rs->docs);
     adal__free(rs->ids);
-    adal__free(rs->tab);
-    adal__free(rs->post);
+    hx_free(&rs->fp);
+    hx_free(&rs->words);
     adal__free(rs->nterms);
-    adal__free(rs->words.tab);
-    adal__free(rs->words.post);
     adal__para_free(rs->stop);
     adal__free(rs);
 }
@@ -161,7 +186,6 @@ int adal_refset_add(adal_refset *rs, adal_ctx *ctx, adal_doc *doc, const char *i
     char *idc = NULL;
     uint64_t *terms = NULL;
     size_t nterms = 0;
-    windex *wx = &rs->words;
     int rc;
     adal__err_clear(ctx);
     if (rs->n >= MAX_DOCS) {
@@ -178,7 +202,7 @@ int adal_refset_add(adal_refset *rs, adal_ctx *ctx, adal_doc *doc, const char *i
         rc = adal__para_terms(ctx, rs->stop, doc, &terms, &nterms);
     if (rc)
         goto fail;
-    if (rs->npost + doc->nfps > MAX_POSTINGS || wx->npost + nterms > MAX_POSTINGS) {
+    if (rs->fp.npost + doc->nfps > MAX_POSTINGS || rs->words.npost + nterms > MAX_POSTINGS) {
         rc = adal__err(ctx, ADAL_ELIMIT, "reference set index is full");
         goto fail;
     }
@@ -192,53 +216,14 @@ int adal_refset_add(adal_refset *rs, adal_ctx *ctx, adal_doc *doc, const char *i
         rs->ids = ids;
         rs->ids_cap = rs->cap;
     }
-    if (adal__grow((void **)&rs->post, &rs->post_cap, rs->npost + doc->nfps, sizeof *rs->post) ||
-        adal__grow((void **)&wx->post, &wx->post_cap, wx->npost + nterms, sizeof *wx->post) ||
+    if (hx_reserve(&rs->fp, doc->nfps, doc->nfps) || hx_reserve(&rs->words, nterms, nterms) ||
         adal__grow((void **)&rs->nterms, &rs->nterms_cap, rs->n + 1, sizeof *rs->nterms))
         goto nomem;
-    while ((wx->used + nterms) * 2 > wx->tab_cap)
-        if (rehash_in(&wx->tab, &wx->tab_cap, wx->tab_cap ? wx->tab_cap * 2 : 1024))
-            goto nomem;
-    /* table at most half full, so probes stay short */
-    while ((rs->used + doc->nfps) * 2 > rs->tab_cap)
-        if (rehash(rs, rs->tab_cap ? rs->tab_cap * 2 : 1024))
-            goto nomem;
     uint32_t d = (uint32_t)rs->n;
-    size_t mask = rs->tab_cap - 1;
-    for (size_t k = 0; k < doc->nfps; k++) {
-        uint64_t h = doc->fps[k].hash;
-        size_t i = slot_of(h, mask);
-        while (rs->tab[i].head != NIL && rs->tab[i].hash != h)
-            i = (i + 1) & mask;
-        slot *s = &rs->tab[i];
-        if (s->head == NIL) {
-            s->hash = h;
-            s->df = 0;
-            rs->used++;
-        }
-        /* this document's postings are prepended one after another, so the list head
-         * tells whether the document was already counted in df */
-        if (s->head == NIL || rs->post[s->head].doc != d)
-            s->df++;
-        rs->post[rs->npost] = (posting){d, doc->fps[k].pos, s->head};
-        s->head = (uint32_t)rs->npost++;
-    }
-    mask = wx->tab_cap - 1;
-    for (size_t k = 0; k < nterms; k++) { /* distinct: each is a new document in df */
-        uint64_t h = terms[k];
-        size_t i = slot_of(h, mask);
-        while (wx->tab[i].head != NIL && wx->tab[i].hash != h)
-            i = (i + 1) & mask;
-        slot *s = &wx->tab[i];
-        if (s->head == NIL) {
-            s->hash = h;
-            s->df = 0;
-            wx->used++;
-        }
-        s->df++;
-        wx->post[wx->npost] = (posting){d, 0, s->head};
-        s->head = (uint32_t)wx->npost++;
-    }
+    for (size_t k = 0; k < doc->nfps; k++)
+        hx_post(&rs->fp, doc->fps[k].hash, d, doc->fps[k].pos);
+    for (size_t k = 0; k < nterms; k++) /* distinct terms */
+        hx_post(&rs->words, terms[k], d, 0);
     adal__free(terms);
     rs->nterms[rs->n] = (uint32_t)nterms;
     rs->sum_nterms += nterms;
@@ -382,7 +367,7 @@ static int add_word_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs
         for (size_t k = 0; k < nw; k++) {
             if (k && win[k] == win[k - 1])
                 continue;
-            const slot *s = find_in(rs->words.tab, rs->words.tab_cap, win[k]);
+            const slot *s = hx_find(&rs->words, win[k]);
             if (!s || s->df > cut)
                 continue;
             double p = (double)s->df / (double)n, idf = log(1.0 / p);
@@ -460,8 +445,8 @@ int adal__refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *r
         if (!s || s->df > cut || (extra && extra(extra_data, hs[k])))
             continue;
         uint32_t last = NIL;
-        for (uint32_t p = s->head; p != NIL; p = rs->post[p].next) {
-            uint32_t d = rs->post[p].doc;
+        for (uint32_t p = s->head; p != NIL; p = rs->fp.post[p].next) {
+            uint32_t d = rs->fp.post[p].doc;
             if (d == last)
                 continue;
             last = d;
