@@ -72,6 +72,9 @@ int adal__para_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint
                      size_t *nout);
 /* The term of each token of d (0 = not a term), d->ntoks of them, *out adal__malloc'd. */
 int adal__para_token_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out);
+/* The first token of each sentence of p's query document as the paraphrase stage cuts it
+ * (*out adal__malloc'd, *n of them): for tests of the sentence rule. */
+int adal__para_sentences(adal_ctx *ctx, const adal__para *p, uint32_t **out, size_t *n);
 void adal__para_free(adal__para *p);
 /* `ex` (n_ex, sorted by qtok): the exact spans already accepted for this source; sentences
  * overlapping one of them on either side do not seed a paraphrase (they are explained). */

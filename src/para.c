@@ -578,6 +578,18 @@ int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
     return ADAL_OK;
 }
 
+int adal__para_sentences(adal_ctx *ctx, const adal__para *p, uint32_t **out, size_t *n)
+{
+    *out = adal__malloc((p->q.ns ? p->q.ns : 1) * sizeof **out);
+    *n = 0;
+    if (!*out)
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < p->q.ns; i++)
+        (*out)[i] = p->q.s[i].t0;
+    *n = p->q.ns;
+    return ADAL_OK;
+}
+
 static int u64_cmp(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

@@ -1,9 +1,11 @@
 /* test_para.c — the paraphrase stage (src/para.c) and how its passages count (score.c):
  * a Russian and a Kazakh paraphrase written for this test, and a PAN Indonesian human-paraphrase
  * case from ../shared/data (skipped when absent); a source found by its content words alone;
- * the extension across own sentences; reordered copied sentences as one passage. */
+ * the extension across own sentences; reordered copied sentences as one passage; where a
+ * sentence ends (hard wraps). */
 #include "../harness.h"
 #include "internal.h"
+#include "match.h"
 #include "tok_helper.h"
 
 #include <adal.h>
@@ -507,4 +509,45 @@ TEST(para_pan_reordered_sentences_are_one_outer_passage)
         }
     }
     pan_close(&pp);
+}
+
+/* The paraphrase stage's sentences: a line break before a lower-case word is a hard wrap
+ * inside a sentence (text pasted from a PDF, PAN's 100-column corpus), one before a capital
+ * starts a sentence even without a full stop (a heading, a list). Each sentence below has at
+ * least SENT_MIN content terms, so none is joined to the next for being short. */
+TEST(para_hard_wrap_is_not_a_sentence_end)
+{
+    static const char TXT[] =
+        "Казахская степь простирается на тысячи километров от Каспийского моря\n"
+        "до горных хребтов Алтая. Кочевники веками перегоняли скот\n"
+        "по этим бескрайним просторам\n"
+        "от зимовок к летним пастбищам. Весной степь покрывается тюльпанами и маками\n"
+        "Летом травы выгорают под палящим солнцем.\n"
+        "\n" /* a blank line: paragraphs are blocks, a single line break stays inside one */
+        "Осенью аулы возвращаются к зимовкам у подножия гор.\n";
+    static const char *const START[] = {"Казахская", "Кочевники", "Весной", "Летом", "Осенью"};
+    adal_ctx *ctx = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    /* read as a .txt file is (adal_doc_from_text makes a paragraph of every line) */
+    adal_doc *d = NULL;
+    CHECK_EQ_INT(adal_doc_from_memory(&d, ctx, TXT, sizeof TXT - 1, "wrap.txt", NULL), ADAL_OK);
+    CHECK(d && adal_doc_normalize(d, ctx) == ADAL_OK);
+    adal__para *p = NULL;
+    uint32_t *s = NULL;
+    size_t n = 0;
+    if (d && adal__para_new(ctx, d, &p) == ADAL_OK &&
+        adal__para_sentences(ctx, p, &s, &n) == ADAL_OK) {
+        CHECK_EQ_INT(n, 5);
+        for (size_t i = 0; i < n && i < 5; i++) {
+            long off = th_find16(d, START[i]);
+            CHECK(off >= 0);
+            CHECK_EQ_INT(s[i], th_tok_at(d, (uint32_t)off));
+        }
+    } else {
+        CHECK(0);
+    }
+    adal__free(s);
+    adal__para_free(p);
+    adal_doc_free(d);
+    adal_ctx_free(ctx);
 }
