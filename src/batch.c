@@ -450,6 +450,10 @@ static int load_one(adal_ctx *ctx, const batch *b, const char *path, adal_doc **
     adal__free(data);
     if (rc == ADAL_OK)
         rc = adal_doc_fingerprint(*doc, ctx);
+    /* its paraphrase model now, in this load thread: each submission is then read once for
+     * the content-word index and every pair it is in, not once a pair in the check threads */
+    if (rc == ADAL_OK && !b->co.no_paraphrase)
+        rc = adal__para_model(ctx, *doc);
     if (rc != ADAL_OK) {
         adal_doc_free(*doc);
         *doc = NULL;

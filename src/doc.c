@@ -49,6 +49,7 @@ void adal_doc_free(adal_doc *doc)
     adal__free(doc->toks);
     adal__free(doc->fps);
     adal__buf_free(&doc->keys);
+    adal__para_model_free(atomic_load_explicit(&doc->para, memory_order_acquire));
     adal__free(doc);
 }
 

@@ -10,6 +10,7 @@
 #include "caps.h" /* every per-file limit */
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -109,7 +110,16 @@ struct adal_doc {
     adal_fp *fps;
     size_t nfps, fps_cap;
     bool fingerprinted;
+
+    /* the paraphrase stage's model of the document (its content terms and sentences, para.c),
+     * kept when adal__para_model made it (batch, for each submission as it loads them), so a
+     * document met in many pairs is read once, not once a pair; NULL: each use makes its
+     * own. Not content: set once, atomically (check threads share documents). */
+    struct adal__pmodel *_Atomic para;
 };
+
+/* Frees a document's paraphrase model (para.c); NULL is fine. */
+void adal__para_model_free(struct adal__pmodel *m);
 
 /* Add a finding with UTF-16 offsets (used by normalisation; the builder below converts
  * its own). The excerpt is copied and cut at ADAL_FINDING_EXCERPT bytes. */

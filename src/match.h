@@ -70,8 +70,14 @@ int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out);
  * Latin words stemmed), sorted; *out is adal__malloc'd. Reads p's stop words only. */
 int adal__para_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out,
                      size_t *nout);
-/* The term of each token of d (0 = not a term), d->ntoks of them, *out adal__malloc'd. */
+/* The term of each token of d (0 = not a term), d->ntoks of them, *out adal__malloc'd (a
+ * copy of d's kept model when it has one). */
 int adal__para_token_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out);
+/* Make d's paraphrase model now and keep it on d, for a document that will be in many pairs
+ * (a batch's submissions, as it loads them: each is then read once, in parallel, not once
+ * for every pair it is in). Without it each use makes a model and frees it, so a check
+ * against 10,000 references keeps nothing for the dozen it aligns. Thread-safe. */
+int adal__para_model(adal_ctx *ctx, const adal_doc *d);
 /* The first token of each sentence of p's query document as the paraphrase stage cuts it
  * (*out adal__malloc'd, *n of them): for tests of the sentence rule. */
 int adal__para_sentences(adal_ctx *ctx, const adal__para *p, uint32_t **out, size_t *n);

@@ -302,17 +302,14 @@ static int token_terms(const adal_doc *d, const hset *stop, uint64_t *th)
     return ADAL_OK;
 }
 
-static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
+/* The sentences of d and their terms, from th (the term of each token, 0 = not a term). */
+static int pdoc_build(const adal_doc *d, const uint64_t *th, pdoc *out)
 {
     size_t nt = d->ntoks;
-    uint64_t *th = NULL; /* term hash per token, 0 = not a term */
     int rc = ADAL_ENOMEM;
     memset(out, 0, sizeof *out);
     if (nt == 0)
         return ADAL_OK;
-    th = adal__malloc(nt * sizeof *th);
-    if (!th || token_terms(d, stop, th))
-        goto out;
     /* sentences */
     size_t scap = 0, tcap = 0;
     uint32_t s0 = 0, terms = 0;
@@ -356,10 +353,51 @@ static int pdoc_build(const adal_doc *d, const hset *stop, pdoc *out)
     }
     rc = ADAL_OK;
 out:
-    adal__free(th);
     if (rc)
         pdoc_free(out);
     return rc;
+}
+
+/* ---- a document's model, kept on it ----------------------------------------------------- */
+
+struct adal__pmodel {
+    uint64_t *th; /* the term of each token (d->ntoks), 0 = not a term */
+    pdoc p;       /* its sentences */
+};
+
+void adal__para_model_free(struct adal__pmodel *m)
+{
+    if (!m)
+        return;
+    adal__free(m->th);
+    pdoc_free(&m->p);
+    adal__free(m);
+}
+
+static struct adal__pmodel *model_make(const hset *stop, const adal_doc *d)
+{
+    struct adal__pmodel *c = adal__calloc(1, sizeof *c);
+    if (!c || !(c->th = adal__malloc((d->ntoks ? d->ntoks : 1) * sizeof *c->th)) ||
+        token_terms(d, stop, c->th) || pdoc_build(d, c->th, &c->p)) {
+        adal__para_model_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static const struct adal__pmodel *model_kept(const adal_doc *d)
+{
+    return atomic_load_explicit(&((adal_doc *)d)->para, memory_order_acquire);
+}
+
+/* d's kept model, or a new one that *tmp then owns (the caller frees it); NULL: out of
+ * memory. */
+static const struct adal__pmodel *model(const hset *stop, const adal_doc *d,
+                                        struct adal__pmodel **tmp)
+{
+    const struct adal__pmodel *m = model_kept(d);
+    *tmp = NULL;
+    return m ? m : (*tmp = model_make(stop, d));
 }
 
 /* ---- seeds, clusters -------------------------------------------------------------------- */
@@ -554,7 +592,8 @@ static int clust_cmp(const void *a, const void *b)
 
 struct adal__para {
     hset stop;
-    pdoc q;
+    const pdoc *q;            /* the query's sentences, in its model (NULL: no query) */
+    struct adal__pmodel *own; /* that model when the query keeps none */
 };
 
 void adal__para_free(adal__para *p)
@@ -562,31 +601,52 @@ void adal__para_free(adal__para *p)
     if (!p)
         return;
     adal__free(p->stop.v);
-    pdoc_free(&p->q);
+    adal__para_model_free(p->own);
     adal__free(p);
 }
 
 int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
 {
     adal__para *p = adal__calloc(1, sizeof *p);
+    const struct adal__pmodel *m = NULL;
     *out = NULL;
-    if (!p || stop_set(&p->stop) || (q && pdoc_build(q, &p->stop, &p->q))) {
+    if (!p || stop_set(&p->stop) || (q && !(m = model(&p->stop, q, &p->own)))) {
         adal__para_free(p);
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
     }
+    p->q = m ? &m->p : NULL;
     *out = p;
+    return ADAL_OK;
+}
+
+int adal__para_model(adal_ctx *ctx, const adal_doc *d)
+{
+    hset stop = {0};
+    struct adal__pmodel *c = NULL, *none = NULL;
+    if (model_kept(d))
+        return ADAL_OK;
+    if (stop_set(&stop) || !(c = model_make(&stop, d))) {
+        adal__free(stop.v);
+        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
+    }
+    adal__free(stop.v);
+    /* two threads may make one at once: the first to store it wins, the other frees its own */
+    if (!atomic_compare_exchange_strong_explicit(&((adal_doc *)d)->para, &none, c,
+                                                 memory_order_acq_rel, memory_order_acquire))
+        adal__para_model_free(c);
     return ADAL_OK;
 }
 
 int adal__para_sentences(adal_ctx *ctx, const adal__para *p, uint32_t **out, size_t *n)
 {
-    *out = adal__malloc((p->q.ns ? p->q.ns : 1) * sizeof **out);
+    size_t ns = p->q ? p->q->ns : 0;
+    *out = adal__malloc((ns ? ns : 1) * sizeof **out);
     *n = 0;
     if (!*out)
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < p->q.ns; i++)
-        (*out)[i] = p->q.s[i].t0;
-    *n = p->q.ns;
+    for (size_t i = 0; i < ns; i++)
+        (*out)[i] = p->q->s[i].t0;
+    *n = ns;
     return ADAL_OK;
 }
 
@@ -598,9 +658,12 @@ static int u64_cmp(const void *a, const void *b)
 
 int adal__para_token_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out)
 {
+    const struct adal__pmodel *m = model_kept(d);
     uint64_t *th = adal__malloc((d->ntoks ? d->ntoks : 1) * sizeof *th);
     *out = NULL;
-    if (!th || token_terms(d, &p->stop, th)) {
+    if (th && m)
+        memcpy(th, m->th, d->ntoks * sizeof *th);
+    if (!th || (!m && token_terms(d, &p->stop, th))) {
         adal__free(th);
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
     }
@@ -654,8 +717,10 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
                      size_t n_ex, adal__pspan **out, size_t *nout)
 {
     uint8_t *xq = NULL, *xs = NULL;
+    const struct adal__pmodel *ms = NULL;
+    struct adal__pmodel *ms_own = NULL; /* the source's model when it keeps none */
     pdoc ps = {0};
-    const pdoc pq = qp->q;
+    const pdoc pq = qp->q ? *qp->q : (pdoc){0};
     tslot_t *tab = NULL;
     uint32_t *next = NULL;
     double *wq = NULL, *ws = NULL, *nq = NULL, *nsn = NULL, *dot = NULL;
@@ -668,8 +733,9 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
     int rc = ADAL_ENOMEM;
     *out = NULL;
     *nout = 0;
-    if (pdoc_build(s, &qp->stop, &ps))
+    if (!(ms = model(&qp->stop, s, &ms_own)))
         goto out;
+    ps = ms->p; /* borrowed from the model */
     rc = ADAL_OK;
     if (!pq.ns || !ps.ns || !pq.nt || !ps.nt)
         goto out;
@@ -835,7 +901,7 @@ int adal__para_align(adal_ctx *ctx, const adal__para *qp, const adal_doc *s, con
 out:
     if (rc == ADAL_ENOMEM)
         rc = adal__err(ctx, ADAL_ENOMEM, "out of memory");
-    pdoc_free(&ps);
+    adal__para_model_free(ms_own);
     adal__free(xq);
     adal__free(xs);
     adal__free(tab);
