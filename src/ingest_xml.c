@@ -122,6 +122,43 @@ static void quiet(void *ud, const char *fmt, ...)
     (void)fmt;
 }
 
+#if LIBXML_VERSION < 21100
+/* libxml2 before 2.11 (Debian 12 ships 2.9.14) mishandles one allocation failure: when it
+ * grows the parser's attribute table (xmlCtxtGrowAttrs), the first realloc moves the table,
+ * the second fails, and xmlParseStartTag2 goes on writing through its old pointer: a use
+ * after free, which valgrind showed in tests/unit/test_faults.c on an ODT style element with
+ * more than 10 attributes. The table is made here, before the parse, for ATTS_MAX attributes
+ * (5 slots each, as xmlParseStartTag2 uses them), so a document never makes libxml2 grow it
+ * (12 KiB a parse). libxml2 frees it with the context. */
+#define ATTS_MAX 256
+
+static bool atts_ready(xmlParserCtxtPtr c)
+{
+    int slots = 5 * ATTS_MAX + 5;
+    if (c->atts && c->maxatts >= slots)
+        return true;
+    const xmlChar **atts = xmlMalloc((size_t)slots * sizeof *atts);
+    int *allocs = xmlMalloc((size_t)(slots / 5) * sizeof *allocs);
+    if (!atts || !allocs) {
+        xmlFree(atts);
+        xmlFree(allocs);
+        return false;
+    }
+    xmlFree(c->atts);
+    xmlFree(c->attallocs);
+    c->atts = atts;
+    c->attallocs = allocs;
+    c->maxatts = slots;
+    return true;
+}
+#else
+static bool atts_ready(xmlParserCtxtPtr c)
+{
+    (void)c;
+    return true;
+}
+#endif
+
 /* Documents are fed in slices so a stop request takes effect without parsing the rest. */
 #define XML_CHUNK (256u << 10)
 
@@ -145,6 +182,10 @@ int adal__xml_parse(adal_ctx *ctx, const char *part, const char *data, size_t le
     xmlSetGenericErrorFunc(NULL, quiet);
     size_t first = len < 4 ? len : 4; /* the push parser sniffs the encoding from these */
     xmlParserCtxtPtr c = xmlCreatePushParserCtxt(&h, &w, data, (int)first, NULL);
+    if (c && !atts_ready(c)) {
+        xmlFreeParserCtxt(c);
+        c = NULL;
+    }
     if (!c) {
         xmlSetGenericErrorFunc(old_err_ctx, old_err);
         return adal__err(ctx, ADAL_ENOMEM, "out of memory starting the XML parser for %s", part);
