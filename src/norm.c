@@ -352,11 +352,18 @@ static uint64_t kc_hash(const uint32_t *w, size_t n)
     return kc_final(h, n);
 }
 
+/* The set of hash h. Not h & mask: kc_final sets bit 0 of every hash (0 means "not
+ * cacheable"), so that index used only the odd half of the sets. */
+static inline kc_set *kc_set_of(const struct adal__key_cache *c, uint64_t h)
+{
+    return &c->set[(h >> 1) & c->mask];
+}
+
 static inline void kc_prefetch(const struct adal__key_cache *c, uint64_t h)
 {
     if (!c || !h)
         return;
-    const char *s = (const char *)&c->set[h & c->mask];
+    const char *s = (const char *)kc_set_of(c, h);
     for (size_t off = 0; off < sizeof(kc_set); off += 64) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
         /* GCC 12 at -O2 dropped __builtin_prefetch here once inlined into pass2 (norm.o
@@ -374,7 +381,7 @@ static inline void kc_prefetch(const struct adal__key_cache *c, uint64_t h)
 static const kc_slot *kc_find(struct adal__key_cache *c, uint64_t h, int branch, const uint32_t *w,
                               size_t n)
 {
-    kc_set *set = &c->set[h & c->mask];
+    kc_set *set = kc_set_of(c, h);
     uint32_t tag = (uint32_t)(h >> 32 | 1);
     for (int k = 0; k < KC_WAYS; k++) {
         const kc_slot *s = &set->way[k];
@@ -399,7 +406,7 @@ static const kc_slot *kc_find(struct adal__key_cache *c, uint64_t h, int branch,
 /* Put slot s (its hash h) in way 0 of its set; counts an eviction. */
 static void kc_insert(struct adal__key_cache *c, uint64_t h, const kc_slot *s)
 {
-    kc_set *set = &c->set[h & c->mask];
+    kc_set *set = kc_set_of(c, h);
     c->evicted += set->way[KC_WAYS - 1].tag != 0;
     memmove(&set->way[1], &set->way[0], (KC_WAYS - 1) * sizeof(kc_slot));
     set->way[0] = *s;
