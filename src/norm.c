@@ -255,12 +255,15 @@ void adal__norm_free(struct adal__norm *n)
  * made again (a few nanoseconds). Four-way set-associative, least recently used out: a set
  * is two 64-byte cache lines, prefetched KC_AHEAD words ahead of the probe. */
 /* Sizes: the table starts at KC_SETS_MIN sets (512 KiB: one essay's words) and doubles,
- * up to KC_SETS_MAX (8 MiB, 262,144 words), whenever it has evicted an eighth of its slots
- * since it last grew (a batch: make bench's 300 essays hold ~85,000 distinct words).
+ * up to KC_SETS_MAX (8 MiB, 262,144 words), whenever it has filled 3/8 of its slots (past
+ * that, a Poisson share of sets over 4 words grows fast: 2 % at 3/8, 5 % at 1/2) or
+ * evicted an eighth of them since it last grew (a batch: make bench's 300 essays hold
+ * ~85,000 distinct words). Growing on evictions alone, once the set index used every set,
+ * reached 8 MiB only in the third pass over make bench.
  * Measured on make bench: the earlier direct-mapped 32,768 × 64-byte slots (2 MiB) answered
  * 2/3 of the words of a pass; 2-way 4 MiB left 60,000 misses a pass (cyclic passes thrash
- * an overfull set); this one ~13,000 (a quarter of them words that with their key do not fit
- * a slot), and 89,000 in the first pass, nearly all first sightings. */
+ * an overfull set); this one 4,185 from the second pass on (3,228 of them words that with
+ * their key do not fit a slot), and 71,000 in the first pass, nearly all first sightings. */
 #define KC_SETS_MIN 4096
 #define KC_SETS_MAX 65536
 #define KC_WAYS 4
@@ -283,6 +286,7 @@ struct adal__key_cache {
     void *mem;
     size_t mask;
     size_t evicted; /* slots overwritten since the table last grew */
+    size_t used;    /* slots filled */
 };
 
 static void kc_free(struct adal__key_cache *c)
@@ -303,6 +307,7 @@ static bool kc_alloc(struct adal__key_cache *c, size_t nsets)
     c->set = (kc_set *)(((uintptr_t)mem + align - 1) & ~(uintptr_t)(align - 1));
     c->mask = nsets - 1;
     c->evicted = 0;
+    c->used = 0;
 #ifdef MADV_HUGEPAGE
     /* a probe is a random access over megabytes: with 4 KiB pages most also miss the TLB */
     if (align == KC_HUGE)
@@ -407,7 +412,10 @@ static const kc_slot *kc_find(struct adal__key_cache *c, uint64_t h, int branch,
 static void kc_insert(struct adal__key_cache *c, uint64_t h, const kc_slot *s)
 {
     kc_set *set = kc_set_of(c, h);
-    c->evicted += set->way[KC_WAYS - 1].tag != 0;
+    if (set->way[KC_WAYS - 1].tag)
+        c->evicted++;
+    else
+        c->used++;
     memmove(&set->way[1], &set->way[0], (KC_WAYS - 1) * sizeof(kc_slot));
     set->way[0] = *s;
 }
@@ -453,7 +461,8 @@ static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t
     if (!nm->keys && !(nm->keys = kc_new()))
         return; /* no cache: slower, same keys */
     struct adal__key_cache *c = nm->keys;
-    if (c->mask + 1 < KC_SETS_MAX && c->evicted > (c->mask + 1) * KC_WAYS / 8)
+    size_t slots = (c->mask + 1) * KC_WAYS;
+    if (c->mask + 1 < KC_SETS_MAX && (c->evicted > slots / 8 || c->used > slots / 8 * 3))
         kc_grow(c);
     kc_slot s;
     memset(&s, 0, sizeof s);
