@@ -251,11 +251,13 @@ void adal__norm_free(struct adal__norm *n)
  * gives the same key whether or not it hits; only speed depends on it, never a key.
  * A slot holds the word and its key one byte a letter (code point - U+0400), so only words
  * whose letters and key are all in the Cyrillic block (nearly every word of Kazakh and
- * Russian) and fit KC_BYTES together are cached; on a hit the key's UTF-8 and XXH3 are
- * made again (a few nanoseconds). Four-way set-associative, least recently used out: a set
- * is two 64-byte cache lines, prefetched KC_AHEAD words ahead of the probe. */
-/* Sizes: the table starts at KC_SETS_MIN sets (512 KiB: one essay's words) and doubles,
- * up to KC_SETS_MAX (8 MiB, 262,144 words), whenever it has filled 3/8 of its slots (past
+ * Russian) and fit KC_BYTES together are cached; the slot keeps the key's XXH3, so a hit
+ * makes only the key's UTF-8. Four-way set-associative, least recently used out: a set is
+ * three 64-byte cache lines, prefetched KC_AHEAD words ahead of the probe. KC_BYTES 32
+ * rather than 24 (with the hash, 48-byte slots): of a warm pass's 4,185 misses over make
+ * bench, 3,228 were words that with their key did not fit 24 bytes, 162 do not fit 32. */
+/* Sizes: the table starts at KC_SETS_MIN sets (768 KiB: one essay's words) and doubles,
+ * up to KC_SETS_MAX (12 MiB, 262,144 words), whenever it has filled 3/8 of its slots (past
  * that, a Poisson share of sets over 4 words grows fast: 2 % at 3/8, 5 % at 1/2) or
  * evicted an eighth of them since it last grew (a batch: make bench's 300 essays hold
  * ~85,000 distinct words). Growing on evictions alone, once the set index used every set,
@@ -263,19 +265,23 @@ void adal__norm_free(struct adal__norm *n)
  * Measured on make bench: the earlier direct-mapped 32,768 × 64-byte slots (2 MiB) answered
  * 2/3 of the words of a pass; 2-way 4 MiB left 60,000 misses a pass (cyclic passes thrash
  * an overfull set); this one 4,185 from the second pass on (3,228 of them words that with
- * their key do not fit a slot), and 71,000 in the first pass, nearly all first sightings. */
+ * their key do not fit 24 bytes; 1,240 with 32), and 71,000 in the first pass, nearly all
+ * first sightings. */
 #define KC_SETS_MIN 4096
 #define KC_SETS_MAX 65536
 #define KC_WAYS 4
-#define KC_BYTES 24               /* the word's letters then its key's, one byte each */
+#define KC_BYTES 32               /* the word's letters then its key's, one byte each */
 #define KC_AHEAD 8                /* words between a set's prefetch and its probe */
 #define KC_HUGE ((size_t)2 << 20) /* a table this large sits on huge pages */
 
 typedef struct kc_slot {
     uint32_t tag; /* high half of the word's hash, | 1; 0: empty */
     uint8_t branch, nin, nout, pad_;
+    uint64_t hash;       /* the key's: XXH3 of its UTF-8 (a hit makes only the UTF-8) */
     uint8_t b[KC_BYTES]; /* in[nin] then out[nout]: code point - U+0400 */
 } kc_slot;
+
+_Static_assert(sizeof(kc_slot) == 48, "a set of four slots is three cache lines");
 
 typedef struct kc_set {
     kc_slot way[KC_WAYS]; /* way 0 the most recently used */
@@ -451,7 +457,7 @@ size_t adal__norm_cache_sets(const adal_ctx *ctx)
 
 /* Cache w[0..n) → key[0..kn) (code points) when both fit. */
 static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t *w, size_t n,
-                   const uint32_t *key, size_t kn)
+                   const uint32_t *key, size_t kn, uint64_t hash)
 {
     if (n + kn > KC_BYTES)
         return;
@@ -470,6 +476,7 @@ static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t
     s.branch = (uint8_t)branch;
     s.nin = (uint8_t)n;
     s.nout = (uint8_t)kn;
+    s.hash = hash;
     for (size_t i = 0; i < n; i++)
         s.b[i] = (uint8_t)w[i];
     for (size_t i = 0; i < kn; i++)
@@ -907,7 +914,7 @@ static void make_key(run *r, adal_token *t, int branch, const uint32_t *win, siz
                 o[k++] = (char)(0xC0 | (c >> 6));
                 o[k++] = (char)(0x80 | (c & 0x3F));
             }
-            uint64_t hash = XXH3_64bits_withSeed(o, k, NORM_SEED);
+            uint64_t hash = s->hash;
             if (!room) {
                 put_key_bytes(r, t, u8, k, hash, rc);
                 return;
@@ -937,7 +944,7 @@ static void make_key(run *r, adal_token *t, int branch, const uint32_t *win, siz
         k += adal__utf8_put(u8 + k, w[i]);
     uint64_t hash = XXH3_64bits_withSeed(u8, k, NORM_SEED);
     if (h)
-        kc_put(r->n, h, branch, win, inn, w, wn);
+        kc_put(r->n, h, branch, win, inn, w, wn, hash);
     put_key_bytes(r, t, u8, k, hash, rc);
 }
 
