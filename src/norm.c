@@ -142,6 +142,13 @@ enum {
     PL_FWBAD = 1u << 27,  /* function-word code 0xFF: ptok.fwbad */
     PL_UPPER = RAW_UPPER, /* so the raw value is pl & PL_RAW */
     PL_RAW = 0x7FFu | RAW_UPPER,
+    /* and of every code point below U+0500, so pass 1 reads one table word a character:
+     * PL_OK its fast path (NT_SIMPLE, not NT_INVIS or NT_ODDSP, its NFKC_CF one unit below
+     * U+0500), PL_MARK with that a mark (not alnum), PL_BOUND NT_BOUND. The low 11 bits are
+     * non-zero exactly for NT_PLAIN. */
+    PL_OK = 1u << 28,
+    PL_MARK = 1u << 29,
+    PL_BOUND = 1u << 31,
 };
 /* A count bit to its byte: bit k of x (x < 64) to bit 0 of byte k (the copies of x, 7 bits
  * apart, do not overlap, so nothing carries). */
@@ -209,8 +216,18 @@ static int norm_init(adal_ctx *ctx)
             n->cls[cp] = (uint16_t)(c | NT_PLAIN);
     }
     /* pass 1's letter loop: out, the class of out and its function-word code in one load */
-    for (uint32_t cp = 0; cp < ADAL_NORM_FAST; cp++)
-        n->plain[cp] = n->cls[cp] & NT_PLAIN ? pl_pack(n, cp) : 0;
+    for (uint32_t cp = 0; cp < ADAL_NORM_FAST; cp++) {
+        unsigned c = n->cls[cp], o = n->out[cp];
+        uint32_t v = c & NT_PLAIN ? pl_pack(n, cp) : 0;
+        if ((c & (NT_SIMPLE | NT_INVIS | NT_ODDSP)) == NT_SIMPLE && o && o < ADAL_NORM_FAST) {
+            v |= PL_OK;
+            if (!(n->cls[o] & NT_ALNUM) && (n->cls[o] & NT_MARK))
+                v |= PL_MARK;
+        }
+        if (c & NT_BOUND)
+            v |= PL_BOUND;
+        n->plain[cp] = v;
+    }
     /* NULL: ICU every time */
     n->cls_bmp = adal__calloc(0x10000, sizeof *n->cls_bmp);
     n->out_bmp = n->cls_bmp ? adal__calloc(0x10000, sizeof *n->out_bmp) : NULL;
@@ -645,12 +662,11 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
          * one unit, followed by a boundary, not invisible, not a space look-alike — nearly
          * every character of Kazakh and Russian text */
         uint32_t c0 = s[i];
-        if (c0 < ADAL_NORM_FAST && (n->cls[c0] & (NT_SIMPLE | NT_INVIS | NT_ODDSP)) == NT_SIMPLE &&
-            (i + 1 == e || (s[i + 1] < ADAL_NORM_FAST && (n->cls[s[i + 1]] & NT_BOUND))) &&
-            !r->inv_n && !r->sp_n && n->out[c0] && n->out[c0] < ADAL_NORM_FAST) {
-            uint32_t o = n->out[c0];
-            unsigned ocl = n->cls[o];
-            if (ocl & NT_ALNUM) {
+        uint32_t pl = c0 < ADAL_NORM_FAST ? n->plain[c0] : 0;
+        if ((pl & PL_OK) &&
+            (i + 1 == e || (s[i + 1] < ADAL_NORM_FAST && (n->plain[s[i + 1]] & PL_BOUND))) &&
+            !r->inv_n && !r->sp_n) {
+            if (pl & 0x7FF) { /* NT_PLAIN: a letter or digit */
                 if (!r->open && (rc = tok_open(r, i, segno)))
                     return rc;
                 adal_token *t = &r->doc->toks[r->doc->ntoks - 1];
@@ -661,15 +677,15 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                 t->end = i + 1;
                 /* this letter and the rest of a run of such letters (most of every word), with
                  * the checks above that cannot change inside it taken once: no invisible or
-                 * odd-space run is pending, the token is open; tok_add's, in the loop
-                 * condition (c0 is NT_PLAIN: the loop takes it too, unless the token is full
+                 * odd-space run is pending, the token is open; tok_add's, in the loop's
+                 * limit (c0 is NT_PLAIN: the loop takes it too, unless the token is full
                  * or run.raw must grow, which tok_add does) */
                 ptok *p = &r->pt[r->npt - 1];
                 if (p->nraw >= ADAL_NORM_MAX_CP || r->nraw >= r->raw_cap) {
-                    if ((rc = tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o,
-                                      ocl)))
+                    if ((rc = tok_add(r, pl & PL_RAW, n->cls[pl & 0x7FF])))
                         return rc;
                     i++;
+                    pl = i < e && s[i] < ADAL_NORM_FAST ? n->plain[s[i]] : 0;
                 }
                 /* the token's sums in locals: r->raw may alias them for the compiler */
                 uint32_t *raw = r->raw;
@@ -679,17 +695,21 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                 bool kbad = p->kbad, fwbad = p->fwbad;
                 unsigned cyr = p->cyr, kk = p->kk, ru = p->ru, lat = p->lat, grk = p->grk,
                          dig = p->dig;
-                /* one load a letter (n->plain: out, its class, its function-word code) and
-                 * no branch on the letter's script; the six counts added as bytes of one word
+                /* two loads a letter (the next character and its n->plain: out, its class,
+                 * its function-word code, whether the next has a boundary before it) and no
+                 * branch on the letter's script; the six counts added as bytes of one word
                  * (at most ADAL_NORM_MAX_CP letters a loop: no byte overflows) and the two
-                 * "bad" flags as bits of another */
+                 * "bad" flags as bits of another; one limit for the token's and run.raw's
+                 * room */
                 uint64_t cnt = 0;
                 uint32_t any = 0;
-                while (i < e && nr < ADAL_NORM_MAX_CP && rn < cap) {
-                    uint32_t c = s[i];
-                    uint32_t pl = c < ADAL_NORM_FAST ? n->plain[c] : 0;
-                    if (!pl || (i + 1 < e &&
-                                !(s[i + 1] < ADAL_NORM_FAST && (n->cls[s[i + 1]] & NT_BOUND))))
+                size_t lim = ADAL_NORM_MAX_CP - nr;
+                if (cap - rn < lim)
+                    lim = cap - rn;
+                for (size_t taken = 0; (pl & 0x7FF) && taken < lim; taken++) {
+                    uint32_t nx = i + 1 < e ? s[i + 1] : 0xFFFF;
+                    uint32_t nv = nx < ADAL_NORM_FAST ? n->plain[nx] : i + 1 < e ? 0 : PL_BOUND;
+                    if (!(nv & PL_BOUND))
                         break;
                     uint32_t lo = pl & 0x7FF;
                     raw[rn++] = pl & PL_RAW;
@@ -700,6 +720,7 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                     any |= pl;
                     cnt += PL_SPREAD((pl >> PL_CNT_SHIFT) & 63);
                     i++;
+                    pl = nv;
                 }
                 kbad |= (any & PL_KBAD) != 0;
                 fwbad |= (any & PL_FWBAD) != 0;
@@ -723,7 +744,7 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                 p->dig = (uint16_t)dig;
                 t->end = i;
                 continue;
-            } else if (ocl & NT_MARK) {
+            } else if (pl & PL_MARK) {
                 if (r->open)
                     r->doc->toks[r->doc->ntoks - 1].end = i + 1;
             } else {
