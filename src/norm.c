@@ -909,6 +909,17 @@ static void put_key_bytes(run *r, adal_token *t, const char *u8, size_t k, uint6
         *rc = adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
 }
 
+/* Four letters of a slot (code point - U+0400, the first in the low byte) to their UTF-8,
+ * two bytes each, the first letter's in the low bytes: each byte b spread to a 16-bit
+ * lane, then 0xD0 | b >> 6 in its low byte and 0x80 | (b & 0x3F) in its high one. */
+static inline uint64_t kc_utf8_4(uint32_t x)
+{
+    uint64_t y = (uint64_t)(x & 0xFF) | (uint64_t)(x & 0xFF00) << 8 |
+                 (uint64_t)(x & 0xFF0000) << 16 | (uint64_t)(x & 0xFF000000) << 24;
+    return ((y >> 6) & UINT64_C(0x0003000300030003)) | ((y & UINT64_C(0x003F003F003F003F)) << 8) |
+           UINT64_C(0x80D080D080D080D0);
+}
+
 /* The key of a word: stem (branch 1 Russian, 2 Kazakh, 0 none) and fold w in place, then
  * its UTF-8 and hash; through the word cache (h: kc_hash(w, wn) if known, else 0). */
 static void make_key(run *r, adal_token *t, int branch, const uint32_t *win, size_t wn, uint64_t h,
@@ -924,17 +935,31 @@ static void make_key(run *r, adal_token *t, int branch, const uint32_t *win, siz
         const kc_slot *s = kc_find(r->n->keys, h, branch, win, wn);
         if (s) {
             /* U+0400–U+04FF: two UTF-8 bytes, 0xD0–0xD3 then the low six bits; written
-             * straight into the key buffer when it has room (put_key_bytes otherwise) */
+             * straight into the key buffer when it has room (put_key_bytes otherwise),
+             * four letters a step (kc_utf8_4), so with 7 bytes to spare past the key */
             adal__buf *kb = &r->doc->keys;
             size_t need = 2 * (size_t)s->nout;
-            bool room = kb->data && kb->len + need + 1 <= kb->cap && need <= kb->max &&
+            bool room = kb->data && kb->len + need + 8 <= kb->cap && need <= kb->max &&
                         kb->len <= kb->max - need; /* as adal__buf_add checks */
             char *o = room ? kb->data + kb->len : u8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            uint8_t lb[KC_BYTES + 4]; /* the slot's letters, and room to read 4 past them */
+            memcpy(lb, s->b, KC_BYTES);
+            memset(lb + KC_BYTES, 0, 4);
+            for (size_t i = 0; i < s->nout; i += 4) {
+                uint32_t x;
+                memcpy(&x, lb + s->nin + i, 4);
+                uint64_t v = kc_utf8_4(x);
+                memcpy(o + 2 * i, &v, 8);
+            }
+            k = need;
+#else
             for (size_t i = 0; i < s->nout; i++) {
                 uint32_t c = 0x400u | s->b[s->nin + i];
                 o[k++] = (char)(0xC0 | (c >> 6));
                 o[k++] = (char)(0x80 | (c & 0x3F));
             }
+#endif
             uint64_t hash = s->hash;
             if (!room) {
                 put_key_bytes(r, t, u8, k, hash, rc);
