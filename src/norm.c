@@ -254,6 +254,7 @@ void adal__norm_free(struct adal__norm *n)
     kc_free(n->keys);
     adal__free(n->raw);
     adal__free(n->pt);
+    adal__free(n->sents);
     adal__free(n->cls_bmp);
     adal__free(n->out_bmp);
     adal__free(n);
@@ -512,6 +513,7 @@ typedef struct ptok {
     bool only_i;      /* the only foreign letters were Latin i/ı (Kazakh habit) */
     bool kbad;        /* a letter outside U+0400–U+04FF: not in the word cache */
     bool fwbad;       /* a letter outside а..я after the base fold: no function word */
+    bool sent;        /* sentence-ending punctuation (. ! ? …) in the gap before it */
     uint64_t kacc;    /* the word-cache hash of its letters so far (KC_STEP) */
     uint64_t fwv;     /* its letters' 5-bit function-word codes, the last in the low bits */
     uint64_t kh;      /* pass 2: kc_hash of its letters after the look-alike fold, 0 none */
@@ -532,6 +534,14 @@ static inline void tok_sums_add(ptok *p, uint32_t c)
 
 enum { LANG_RU = 1, LANG_KK = 2 };
 
+/* A sentence of the current paragraph: its first token and what sentence_lang counts of
+ * its tokens. */
+struct sent {
+    size_t first;
+    uint32_t cyr, kk, ru;
+    int vru, vkk;
+};
+
 typedef struct run {
     adal_ctx *ctx;
     adal_doc *doc;
@@ -547,8 +557,11 @@ typedef struct run {
     uint8_t *near_lang;      /* per segment: the language of its nearest decided neighbour */
     int doc_alphabet;        /* Kazakh Latin alphabet by the whole document's diacritics */
     uint32_t doc_diacritics; /* letters of either Kazakh Latin alphabet with a diacritic */
-    /* the open token */
-    bool open, pending_invis;
+    /* the paragraph's sentences (pass 2) */
+    struct sent *sents;
+    size_t nsents, sents_cap;
+    /* the open token; a sentence end met since the last token opened */
+    bool open, pending_invis, pending_sent;
     /* invisible / odd-space runs */
     uint32_t inv_start, inv_end, inv_n;
     uint32_t sp_start, sp_end, sp_n;
@@ -618,8 +631,10 @@ static int tok_open(run *r, uint32_t start, uint32_t seg)
     memset(p, 0, sizeof *p);
     p->raw = (uint32_t)r->nraw;
     p->kacc = KC_SEED;
+    p->sent = r->pending_sent;
     r->open = true;
     r->pending_invis = false;
+    r->pending_sent = false;
     return ADAL_OK;
 }
 
@@ -657,6 +672,7 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
     UChar nb[ADAL_NORM_SEGCAP * 18 + 16]; /* NFKC expands at most 18× (U+FDFA) */
     int rc = ADAL_OK;
     r->open = false;
+    r->pending_sent = false;
     while (i < e) {
         /* fast path (design-notes §4.6): a lone code point below U+0500 whose NFKC_CF is
          * one unit, followed by a boundary, not invisible, not a space look-alike — nearly
@@ -749,6 +765,7 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                     r->doc->toks[r->doc->ntoks - 1].end = i + 1;
             } else {
                 r->open = false;
+                r->pending_sent |= c0 == '.' || c0 == '!' || c0 == '?';
             }
             i++;
             continue;
@@ -774,6 +791,8 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
             UChar32 oc;
             U16_NEXT(s, q, k, oc);
             unsigned ocl = q0 == i ? cl : adal__norm_class(n, (uint32_t)oc);
+            if (oc == '.' || oc == '!' || oc == '?' || oc == 0x2026)
+                r->pending_sent = true;
             if (ocl & NT_INVIS) {
                 if (!r->inv_n)
                     r->inv_start = q0;
@@ -994,19 +1013,6 @@ static void make_key(run *r, adal_token *t, int branch, const uint32_t *win, siz
     put_key_bytes(r, t, u8, k, hash, rc);
 }
 
-/* The end (exclusive) of the sentence that starts at token i: the first later token with
- * sentence-ending punctuation (. ! ? …) in the gap before it. */
-static size_t sentence_end(const adal_doc *d, const adal_token *toks, size_t i, size_t nt)
-{
-    for (size_t j = i + 1; j < nt; j++)
-        for (uint32_t k = toks[j - 1].end; k < toks[j].start && k < d->text16_len; k++) {
-            uint16_t c = d->text16[k];
-            if (c == '.' || c == '!' || c == '?' || c == 0x2026)
-                return j;
-        }
-    return nt;
-}
-
 /* Function words, after the Kazakh → Russian base fold (so Kazakh typed on a Russian
  * keyboard votes too), sorted by bytes for bsearch. Measured on 20,000 KazNERD/Abai
  * sentences folded that way and 15,565 Chekhov sentences: a vote of ≥ 2 words and more
@@ -1115,18 +1121,20 @@ static int function_word(const run *r, const ptok *p)
  * keyboard with a loan word or a name like «Вольф» has 3 %, Russian prose 9 %) or carry
  * Kazakh-only letters, else the paragraph's. A weaker rule flipped Kazakh sentences with a
  * loan word to the Russian stemmer (tools/eval kazakh set, kk_070_rukbd: 2.0 points off). */
-static int sentence_lang(const run *r, size_t from, size_t to, int para_lang)
+static void sentence_add(const run *r, struct sent *st, const ptok *p)
 {
-    uint32_t cyr = 0, kk = 0, ru = 0;
-    int vru = 0, vkk = 0;
-    for (size_t i = from; i < to; i++) {
-        cyr += r->pt[i].cyr;
-        kk += r->pt[i].kk;
-        ru += r->pt[i].ru;
-        int v = function_word(r, &r->pt[i]);
-        vru += v > 0;
-        vkk += v < 0;
-    }
+    st->cyr += p->cyr;
+    st->kk += p->kk;
+    st->ru += p->ru;
+    int v = function_word(r, p);
+    st->vru += v > 0;
+    st->vkk += v < 0;
+}
+
+static int sentence_lang(const struct sent *st, int para_lang)
+{
+    uint32_t cyr = st->cyr, kk = st->kk, ru = st->ru;
+    int vru = st->vru, vkk = st->vkk;
     if (vru >= 2 && vru > 2 * vkk)
         return LANG_RU;
     if (vkk >= 2 && vkk > 2 * vru)
@@ -1145,6 +1153,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
     adal_token *toks = d->toks + r->para_first;
     size_t nt = r->npt;
     int rc = ADAL_OK;
+    r->nsents = 0;
     uint32_t mixed = 0, cyr = 0, lat = 0, kk = 0, ru = 0, evid = 0, eng = 0, m18 = 0, m21 = 0,
              dotless = 0;
 
@@ -1211,6 +1220,16 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
         p->kh = p->kbad ? 0 : kc_final(p->kacc, p->nraw); /* = kc_hash of its letters */
         if (i < KC_AHEAD)
             kc_prefetch(r->n->keys, p->kh);
+        /* its sentence's counts, on its letters as they are now (before the look-alike fold
+         * of whole Latin words below, which comes after its sentence's language) */
+        if (i == 0 || p->sent) {
+            if (r->nsents >= r->sents_cap &&
+                adal__grow((void **)&r->sents, &r->sents_cap, r->nsents + 1, sizeof *r->sents))
+                return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
+            memset(&r->sents[r->nsents], 0, sizeof *r->sents);
+            r->sents[r->nsents++].first = i;
+        }
+        sentence_add(r, &r->sents[r->nsents - 1], p);
     }
     /* Kazakh Latin: a Latin-dominant paragraph with Kazakh evidence (q not before u —
      * English, French, Spanish write qu —, or letters no Western language uses: ǵ ğ ı ş ū ń
@@ -1234,7 +1253,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
      * с, о, у, к, the conjunction а) are folded in any Cyrillic paragraph */
     bool cyr_para = cyr > 4 * lat;
     bool counted = adal_part_counted(seg->part);
-    size_t sent_end = 0; /* tokens [i, sent_end) form the current sentence */
+    size_t si = 0; /* the next sentence */
     int sent_lang = lang;
 
     for (size_t i = 0; i < nt && rc == ADAL_OK; i++) {
@@ -1243,10 +1262,8 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
         uint64_t h = p->kh; /* reset below where the word's letters change */
         if (i + KC_AHEAD < nt)
             kc_prefetch(r->n->keys, r->pt[i + KC_AHEAD].kh);
-        if (i == sent_end) {
-            sent_end = sentence_end(d, toks, i, nt);
-            sent_lang = sentence_lang(r, i, sent_end, lang);
-        }
+        if (si < r->nsents && r->sents[si].first == i)
+            sent_lang = sentence_lang(&r->sents[si++], lang);
         uint32_t w[ADAL_NORM_MAX_CP];
         size_t wn = p->nraw;
         bool latin_only = p->lat && !p->cyr && !p->grk;
@@ -1478,6 +1495,8 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     r.raw_cap = ctx->norm->raw_cap;
     r.pt = ctx->norm->pt;
     r.pt_cap = ctx->norm->pt_cap;
+    r.sents = ctx->norm->sents;
+    r.sents_cap = ctx->norm->sents_cap;
     size_t guess = doc->text16_len / 6 + 16;
     if (doc->toks_cap < guess && guess <= ADAL_NORM_MAX_TOKENS)
         (void)adal__grow((void **)&doc->toks, &doc->toks_cap, guess, sizeof *doc->toks);
@@ -1495,6 +1514,8 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     ctx->norm->raw_cap = r.raw_cap;
     ctx->norm->pt = r.pt;
     ctx->norm->pt_cap = r.pt_cap;
+    ctx->norm->sents = r.sents;
+    ctx->norm->sents_cap = r.sents_cap;
     adal__free(r.near_lang);
     if (rc) {
         undo(doc, nfinds0);
