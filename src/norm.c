@@ -142,6 +142,13 @@ enum {
     PL_FWBAD = 1u << 27,  /* function-word code 0xFF: ptok.fwbad */
     PL_UPPER = RAW_UPPER, /* so the raw value is pl & PL_RAW */
     PL_RAW = 0x7FFu | RAW_UPPER,
+    /* and of every code point below U+0500, so pass 1 reads one table word a character:
+     * PL_OK its fast path (NT_SIMPLE, not NT_INVIS or NT_ODDSP, its NFKC_CF one unit below
+     * U+0500), PL_MARK with that a mark (not alnum), PL_BOUND NT_BOUND. The low 11 bits are
+     * non-zero exactly for NT_PLAIN. */
+    PL_OK = 1u << 28,
+    PL_MARK = 1u << 29,
+    PL_BOUND = 1u << 31,
 };
 /* A count bit to its byte: bit k of x (x < 64) to bit 0 of byte k (the copies of x, 7 bits
  * apart, do not overlap, so nothing carries). */
@@ -209,8 +216,18 @@ static int norm_init(adal_ctx *ctx)
             n->cls[cp] = (uint16_t)(c | NT_PLAIN);
     }
     /* pass 1's letter loop: out, the class of out and its function-word code in one load */
-    for (uint32_t cp = 0; cp < ADAL_NORM_FAST; cp++)
-        n->plain[cp] = n->cls[cp] & NT_PLAIN ? pl_pack(n, cp) : 0;
+    for (uint32_t cp = 0; cp < ADAL_NORM_FAST; cp++) {
+        unsigned c = n->cls[cp], o = n->out[cp];
+        uint32_t v = c & NT_PLAIN ? pl_pack(n, cp) : 0;
+        if ((c & (NT_SIMPLE | NT_INVIS | NT_ODDSP)) == NT_SIMPLE && o && o < ADAL_NORM_FAST) {
+            v |= PL_OK;
+            if (!(n->cls[o] & NT_ALNUM) && (n->cls[o] & NT_MARK))
+                v |= PL_MARK;
+        }
+        if (c & NT_BOUND)
+            v |= PL_BOUND;
+        n->plain[cp] = v;
+    }
     /* NULL: ICU every time */
     n->cls_bmp = adal__calloc(0x10000, sizeof *n->cls_bmp);
     n->out_bmp = n->cls_bmp ? adal__calloc(0x10000, sizeof *n->out_bmp) : NULL;
@@ -237,6 +254,7 @@ void adal__norm_free(struct adal__norm *n)
     kc_free(n->keys);
     adal__free(n->raw);
     adal__free(n->pt);
+    adal__free(n->sents);
     adal__free(n->cls_bmp);
     adal__free(n->out_bmp);
     adal__free(n);
@@ -251,28 +269,37 @@ void adal__norm_free(struct adal__norm *n)
  * gives the same key whether or not it hits; only speed depends on it, never a key.
  * A slot holds the word and its key one byte a letter (code point - U+0400), so only words
  * whose letters and key are all in the Cyrillic block (nearly every word of Kazakh and
- * Russian) and fit KC_BYTES together are cached; on a hit the key's UTF-8 and XXH3 are
- * made again (a few nanoseconds). Four-way set-associative, least recently used out: a set
- * is two 64-byte cache lines, prefetched KC_AHEAD words ahead of the probe. */
-/* Sizes: the table starts at KC_SETS_MIN sets (512 KiB: one essay's words) and doubles,
- * up to KC_SETS_MAX (8 MiB, 262,144 words), whenever it has evicted an eighth of its slots
- * since it last grew (a batch: make bench's 300 essays hold ~85,000 distinct words).
+ * Russian) and fit KC_BYTES together are cached; the slot keeps the key's XXH3, so a hit
+ * makes only the key's UTF-8. Four-way set-associative, least recently used out: a set is
+ * three 64-byte cache lines, prefetched KC_AHEAD words ahead of the probe. KC_BYTES 32
+ * rather than 24 (with the hash, 48-byte slots): of a warm pass's 4,185 misses over make
+ * bench, 3,228 were words that with their key did not fit 24 bytes, 162 do not fit 32. */
+/* Sizes: the table starts at KC_SETS_MIN sets (768 KiB: one essay's words) and doubles,
+ * up to KC_SETS_MAX (12 MiB, 262,144 words), whenever it has filled 3/8 of its slots (past
+ * that, a Poisson share of sets over 4 words grows fast: 2 % at 3/8, 5 % at 1/2) or
+ * evicted an eighth of them since it last grew (a batch: make bench's 300 essays hold
+ * ~85,000 distinct words). Growing on evictions alone, once the set index used every set,
+ * reached 8 MiB only in the third pass over make bench.
  * Measured on make bench: the earlier direct-mapped 32,768 × 64-byte slots (2 MiB) answered
  * 2/3 of the words of a pass; 2-way 4 MiB left 60,000 misses a pass (cyclic passes thrash
- * an overfull set); this one ~13,000 (a quarter of them words that with their key do not fit
- * a slot), and 89,000 in the first pass, nearly all first sightings. */
+ * an overfull set); this one 4,185 from the second pass on (3,228 of them words that with
+ * their key do not fit 24 bytes; 1,240 with 32), and 71,000 in the first pass, nearly all
+ * first sightings. */
 #define KC_SETS_MIN 4096
 #define KC_SETS_MAX 65536
 #define KC_WAYS 4
-#define KC_BYTES 24               /* the word's letters then its key's, one byte each */
+#define KC_BYTES 32               /* the word's letters then its key's, one byte each */
 #define KC_AHEAD 8                /* words between a set's prefetch and its probe */
 #define KC_HUGE ((size_t)2 << 20) /* a table this large sits on huge pages */
 
 typedef struct kc_slot {
     uint32_t tag; /* high half of the word's hash, | 1; 0: empty */
     uint8_t branch, nin, nout, pad_;
+    uint64_t hash;       /* the key's: XXH3 of its UTF-8 (a hit makes only the UTF-8) */
     uint8_t b[KC_BYTES]; /* in[nin] then out[nout]: code point - U+0400 */
 } kc_slot;
+
+_Static_assert(sizeof(kc_slot) == 48, "a set of four slots is three cache lines");
 
 typedef struct kc_set {
     kc_slot way[KC_WAYS]; /* way 0 the most recently used */
@@ -283,6 +310,7 @@ struct adal__key_cache {
     void *mem;
     size_t mask;
     size_t evicted; /* slots overwritten since the table last grew */
+    size_t used;    /* slots filled */
 };
 
 static void kc_free(struct adal__key_cache *c)
@@ -303,6 +331,7 @@ static bool kc_alloc(struct adal__key_cache *c, size_t nsets)
     c->set = (kc_set *)(((uintptr_t)mem + align - 1) & ~(uintptr_t)(align - 1));
     c->mask = nsets - 1;
     c->evicted = 0;
+    c->used = 0;
 #ifdef MADV_HUGEPAGE
     /* a probe is a random access over megabytes: with 4 KiB pages most also miss the TLB */
     if (align == KC_HUGE)
@@ -352,11 +381,18 @@ static uint64_t kc_hash(const uint32_t *w, size_t n)
     return kc_final(h, n);
 }
 
+/* The set of hash h. Not h & mask: kc_final sets bit 0 of every hash (0 means "not
+ * cacheable"), so that index used only the odd half of the sets. */
+static inline kc_set *kc_set_of(const struct adal__key_cache *c, uint64_t h)
+{
+    return &c->set[(h >> 1) & c->mask];
+}
+
 static inline void kc_prefetch(const struct adal__key_cache *c, uint64_t h)
 {
     if (!c || !h)
         return;
-    const char *s = (const char *)&c->set[h & c->mask];
+    const char *s = (const char *)kc_set_of(c, h);
     for (size_t off = 0; off < sizeof(kc_set); off += 64) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
         /* GCC 12 at -O2 dropped __builtin_prefetch here once inlined into pass2 (norm.o
@@ -374,7 +410,7 @@ static inline void kc_prefetch(const struct adal__key_cache *c, uint64_t h)
 static const kc_slot *kc_find(struct adal__key_cache *c, uint64_t h, int branch, const uint32_t *w,
                               size_t n)
 {
-    kc_set *set = &c->set[h & c->mask];
+    kc_set *set = kc_set_of(c, h);
     uint32_t tag = (uint32_t)(h >> 32 | 1);
     for (int k = 0; k < KC_WAYS; k++) {
         const kc_slot *s = &set->way[k];
@@ -399,8 +435,11 @@ static const kc_slot *kc_find(struct adal__key_cache *c, uint64_t h, int branch,
 /* Put slot s (its hash h) in way 0 of its set; counts an eviction. */
 static void kc_insert(struct adal__key_cache *c, uint64_t h, const kc_slot *s)
 {
-    kc_set *set = &c->set[h & c->mask];
-    c->evicted += set->way[KC_WAYS - 1].tag != 0;
+    kc_set *set = kc_set_of(c, h);
+    if (set->way[KC_WAYS - 1].tag)
+        c->evicted++;
+    else
+        c->used++;
     memmove(&set->way[1], &set->way[0], (KC_WAYS - 1) * sizeof(kc_slot));
     set->way[0] = *s;
 }
@@ -436,7 +475,7 @@ size_t adal__norm_cache_sets(const adal_ctx *ctx)
 
 /* Cache w[0..n) → key[0..kn) (code points) when both fit. */
 static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t *w, size_t n,
-                   const uint32_t *key, size_t kn)
+                   const uint32_t *key, size_t kn, uint64_t hash)
 {
     if (n + kn > KC_BYTES)
         return;
@@ -446,7 +485,8 @@ static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t
     if (!nm->keys && !(nm->keys = kc_new()))
         return; /* no cache: slower, same keys */
     struct adal__key_cache *c = nm->keys;
-    if (c->mask + 1 < KC_SETS_MAX && c->evicted > (c->mask + 1) * KC_WAYS / 8)
+    size_t slots = (c->mask + 1) * KC_WAYS;
+    if (c->mask + 1 < KC_SETS_MAX && (c->evicted > slots / 8 || c->used > slots / 8 * 3))
         kc_grow(c);
     kc_slot s;
     memset(&s, 0, sizeof s);
@@ -454,6 +494,7 @@ static void kc_put(struct adal__norm *nm, uint64_t h, int branch, const uint32_t
     s.branch = (uint8_t)branch;
     s.nin = (uint8_t)n;
     s.nout = (uint8_t)kn;
+    s.hash = hash;
     for (size_t i = 0; i < n; i++)
         s.b[i] = (uint8_t)w[i];
     for (size_t i = 0; i < kn; i++)
@@ -472,6 +513,7 @@ typedef struct ptok {
     bool only_i;      /* the only foreign letters were Latin i/ı (Kazakh habit) */
     bool kbad;        /* a letter outside U+0400–U+04FF: not in the word cache */
     bool fwbad;       /* a letter outside а..я after the base fold: no function word */
+    bool sent;        /* sentence-ending punctuation (. ! ? …) in the gap before it */
     uint64_t kacc;    /* the word-cache hash of its letters so far (KC_STEP) */
     uint64_t fwv;     /* its letters' 5-bit function-word codes, the last in the low bits */
     uint64_t kh;      /* pass 2: kc_hash of its letters after the look-alike fold, 0 none */
@@ -492,6 +534,14 @@ static inline void tok_sums_add(ptok *p, uint32_t c)
 
 enum { LANG_RU = 1, LANG_KK = 2 };
 
+/* A sentence of the current paragraph: its first token and what sentence_lang counts of
+ * its tokens. */
+struct sent {
+    size_t first;
+    uint32_t cyr, kk, ru;
+    int vru, vkk;
+};
+
 typedef struct run {
     adal_ctx *ctx;
     adal_doc *doc;
@@ -507,8 +557,11 @@ typedef struct run {
     uint8_t *near_lang;      /* per segment: the language of its nearest decided neighbour */
     int doc_alphabet;        /* Kazakh Latin alphabet by the whole document's diacritics */
     uint32_t doc_diacritics; /* letters of either Kazakh Latin alphabet with a diacritic */
-    /* the open token */
-    bool open, pending_invis;
+    /* the paragraph's sentences (pass 2) */
+    struct sent *sents;
+    size_t nsents, sents_cap;
+    /* the open token; a sentence end met since the last token opened */
+    bool open, pending_invis, pending_sent;
     /* invisible / odd-space runs */
     uint32_t inv_start, inv_end, inv_n;
     uint32_t sp_start, sp_end, sp_n;
@@ -578,8 +631,10 @@ static int tok_open(run *r, uint32_t start, uint32_t seg)
     memset(p, 0, sizeof *p);
     p->raw = (uint32_t)r->nraw;
     p->kacc = KC_SEED;
+    p->sent = r->pending_sent;
     r->open = true;
     r->pending_invis = false;
+    r->pending_sent = false;
     return ADAL_OK;
 }
 
@@ -617,17 +672,17 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
     UChar nb[ADAL_NORM_SEGCAP * 18 + 16]; /* NFKC expands at most 18× (U+FDFA) */
     int rc = ADAL_OK;
     r->open = false;
+    r->pending_sent = false;
     while (i < e) {
         /* fast path (design-notes §4.6): a lone code point below U+0500 whose NFKC_CF is
          * one unit, followed by a boundary, not invisible, not a space look-alike — nearly
          * every character of Kazakh and Russian text */
         uint32_t c0 = s[i];
-        if (c0 < ADAL_NORM_FAST && (n->cls[c0] & (NT_SIMPLE | NT_INVIS | NT_ODDSP)) == NT_SIMPLE &&
-            (i + 1 == e || (s[i + 1] < ADAL_NORM_FAST && (n->cls[s[i + 1]] & NT_BOUND))) &&
-            !r->inv_n && !r->sp_n && n->out[c0] && n->out[c0] < ADAL_NORM_FAST) {
-            uint32_t o = n->out[c0];
-            unsigned ocl = n->cls[o];
-            if (ocl & NT_ALNUM) {
+        uint32_t pl = c0 < ADAL_NORM_FAST ? n->plain[c0] : 0;
+        if ((pl & PL_OK) &&
+            (i + 1 == e || (s[i + 1] < ADAL_NORM_FAST && (n->plain[s[i + 1]] & PL_BOUND))) &&
+            !r->inv_n && !r->sp_n) {
+            if (pl & 0x7FF) { /* NT_PLAIN: a letter or digit */
                 if (!r->open && (rc = tok_open(r, i, segno)))
                     return rc;
                 adal_token *t = &r->doc->toks[r->doc->ntoks - 1];
@@ -638,15 +693,15 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                 t->end = i + 1;
                 /* this letter and the rest of a run of such letters (most of every word), with
                  * the checks above that cannot change inside it taken once: no invisible or
-                 * odd-space run is pending, the token is open; tok_add's, in the loop
-                 * condition (c0 is NT_PLAIN: the loop takes it too, unless the token is full
+                 * odd-space run is pending, the token is open; tok_add's, in the loop's
+                 * limit (c0 is NT_PLAIN: the loop takes it too, unless the token is full
                  * or run.raw must grow, which tok_add does) */
                 ptok *p = &r->pt[r->npt - 1];
                 if (p->nraw >= ADAL_NORM_MAX_CP || r->nraw >= r->raw_cap) {
-                    if ((rc = tok_add(r, c0 != o && (ocl & (NT_LAT | NT_GRK)) ? o | RAW_UPPER : o,
-                                      ocl)))
+                    if ((rc = tok_add(r, pl & PL_RAW, n->cls[pl & 0x7FF])))
                         return rc;
                     i++;
+                    pl = i < e && s[i] < ADAL_NORM_FAST ? n->plain[s[i]] : 0;
                 }
                 /* the token's sums in locals: r->raw may alias them for the compiler */
                 uint32_t *raw = r->raw;
@@ -656,17 +711,21 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                 bool kbad = p->kbad, fwbad = p->fwbad;
                 unsigned cyr = p->cyr, kk = p->kk, ru = p->ru, lat = p->lat, grk = p->grk,
                          dig = p->dig;
-                /* one load a letter (n->plain: out, its class, its function-word code) and
-                 * no branch on the letter's script; the six counts added as bytes of one word
+                /* two loads a letter (the next character and its n->plain: out, its class,
+                 * its function-word code, whether the next has a boundary before it) and no
+                 * branch on the letter's script; the six counts added as bytes of one word
                  * (at most ADAL_NORM_MAX_CP letters a loop: no byte overflows) and the two
-                 * "bad" flags as bits of another */
+                 * "bad" flags as bits of another; one limit for the token's and run.raw's
+                 * room */
                 uint64_t cnt = 0;
                 uint32_t any = 0;
-                while (i < e && nr < ADAL_NORM_MAX_CP && rn < cap) {
-                    uint32_t c = s[i];
-                    uint32_t pl = c < ADAL_NORM_FAST ? n->plain[c] : 0;
-                    if (!pl || (i + 1 < e &&
-                                !(s[i + 1] < ADAL_NORM_FAST && (n->cls[s[i + 1]] & NT_BOUND))))
+                size_t lim = ADAL_NORM_MAX_CP - nr;
+                if (cap - rn < lim)
+                    lim = cap - rn;
+                for (size_t taken = 0; (pl & 0x7FF) && taken < lim; taken++) {
+                    uint32_t nx = i + 1 < e ? s[i + 1] : 0xFFFF;
+                    uint32_t nv = nx < ADAL_NORM_FAST ? n->plain[nx] : i + 1 < e ? 0 : PL_BOUND;
+                    if (!(nv & PL_BOUND))
                         break;
                     uint32_t lo = pl & 0x7FF;
                     raw[rn++] = pl & PL_RAW;
@@ -677,6 +736,7 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                     any |= pl;
                     cnt += PL_SPREAD((pl >> PL_CNT_SHIFT) & 63);
                     i++;
+                    pl = nv;
                 }
                 kbad |= (any & PL_KBAD) != 0;
                 fwbad |= (any & PL_FWBAD) != 0;
@@ -700,11 +760,12 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
                 p->dig = (uint16_t)dig;
                 t->end = i;
                 continue;
-            } else if (ocl & NT_MARK) {
+            } else if (pl & PL_MARK) {
                 if (r->open)
                     r->doc->toks[r->doc->ntoks - 1].end = i + 1;
             } else {
                 r->open = false;
+                r->pending_sent |= c0 == '.' || c0 == '!' || c0 == '?';
             }
             i++;
             continue;
@@ -730,6 +791,8 @@ static int pass1(run *r, const adal_segment *seg, uint32_t segno)
             UChar32 oc;
             U16_NEXT(s, q, k, oc);
             unsigned ocl = q0 == i ? cl : adal__norm_class(n, (uint32_t)oc);
+            if (oc == '.' || oc == '!' || oc == '?' || oc == 0x2026)
+                r->pending_sent = true;
             if (ocl & NT_INVIS) {
                 if (!r->inv_n)
                     r->inv_start = q0;
@@ -865,6 +928,17 @@ static void put_key_bytes(run *r, adal_token *t, const char *u8, size_t k, uint6
         *rc = adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
 }
 
+/* Four letters of a slot (code point - U+0400, the first in the low byte) to their UTF-8,
+ * two bytes each, the first letter's in the low bytes: each byte b spread to a 16-bit
+ * lane, then 0xD0 | b >> 6 in its low byte and 0x80 | (b & 0x3F) in its high one. */
+static inline uint64_t kc_utf8_4(uint32_t x)
+{
+    uint64_t y = (uint64_t)(x & 0xFF) | (uint64_t)(x & 0xFF00) << 8 |
+                 (uint64_t)(x & 0xFF0000) << 16 | (uint64_t)(x & 0xFF000000) << 24;
+    return ((y >> 6) & UINT64_C(0x0003000300030003)) | ((y & UINT64_C(0x003F003F003F003F)) << 8) |
+           UINT64_C(0x80D080D080D080D0);
+}
+
 /* The key of a word: stem (branch 1 Russian, 2 Kazakh, 0 none) and fold w in place, then
  * its UTF-8 and hash; through the word cache (h: kc_hash(w, wn) if known, else 0). */
 static void make_key(run *r, adal_token *t, int branch, const uint32_t *win, size_t wn, uint64_t h,
@@ -880,18 +954,32 @@ static void make_key(run *r, adal_token *t, int branch, const uint32_t *win, siz
         const kc_slot *s = kc_find(r->n->keys, h, branch, win, wn);
         if (s) {
             /* U+0400–U+04FF: two UTF-8 bytes, 0xD0–0xD3 then the low six bits; written
-             * straight into the key buffer when it has room (put_key_bytes otherwise) */
+             * straight into the key buffer when it has room (put_key_bytes otherwise),
+             * four letters a step (kc_utf8_4), so with 7 bytes to spare past the key */
             adal__buf *kb = &r->doc->keys;
             size_t need = 2 * (size_t)s->nout;
-            bool room = kb->data && kb->len + need + 1 <= kb->cap && need <= kb->max &&
+            bool room = kb->data && kb->len + need + 8 <= kb->cap && need <= kb->max &&
                         kb->len <= kb->max - need; /* as adal__buf_add checks */
             char *o = room ? kb->data + kb->len : u8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            uint8_t lb[KC_BYTES + 4]; /* the slot's letters, and room to read 4 past them */
+            memcpy(lb, s->b, KC_BYTES);
+            memset(lb + KC_BYTES, 0, 4);
+            for (size_t i = 0; i < s->nout; i += 4) {
+                uint32_t x;
+                memcpy(&x, lb + s->nin + i, 4);
+                uint64_t v = kc_utf8_4(x);
+                memcpy(o + 2 * i, &v, 8);
+            }
+            k = need;
+#else
             for (size_t i = 0; i < s->nout; i++) {
                 uint32_t c = 0x400u | s->b[s->nin + i];
                 o[k++] = (char)(0xC0 | (c >> 6));
                 o[k++] = (char)(0x80 | (c & 0x3F));
             }
-            uint64_t hash = XXH3_64bits_withSeed(o, k, NORM_SEED);
+#endif
+            uint64_t hash = s->hash;
             if (!room) {
                 put_key_bytes(r, t, u8, k, hash, rc);
                 return;
@@ -921,21 +1009,8 @@ static void make_key(run *r, adal_token *t, int branch, const uint32_t *win, siz
         k += adal__utf8_put(u8 + k, w[i]);
     uint64_t hash = XXH3_64bits_withSeed(u8, k, NORM_SEED);
     if (h)
-        kc_put(r->n, h, branch, win, inn, w, wn);
+        kc_put(r->n, h, branch, win, inn, w, wn, hash);
     put_key_bytes(r, t, u8, k, hash, rc);
-}
-
-/* The end (exclusive) of the sentence that starts at token i: the first later token with
- * sentence-ending punctuation (. ! ? …) in the gap before it. */
-static size_t sentence_end(const adal_doc *d, const adal_token *toks, size_t i, size_t nt)
-{
-    for (size_t j = i + 1; j < nt; j++)
-        for (uint32_t k = toks[j - 1].end; k < toks[j].start && k < d->text16_len; k++) {
-            uint16_t c = d->text16[k];
-            if (c == '.' || c == '!' || c == '?' || c == 0x2026)
-                return j;
-        }
-    return nt;
 }
 
 /* Function words, after the Kazakh → Russian base fold (so Kazakh typed on a Russian
@@ -1046,18 +1121,20 @@ static int function_word(const run *r, const ptok *p)
  * keyboard with a loan word or a name like «Вольф» has 3 %, Russian prose 9 %) or carry
  * Kazakh-only letters, else the paragraph's. A weaker rule flipped Kazakh sentences with a
  * loan word to the Russian stemmer (tools/eval kazakh set, kk_070_rukbd: 2.0 points off). */
-static int sentence_lang(const run *r, size_t from, size_t to, int para_lang)
+static void sentence_add(const run *r, struct sent *st, const ptok *p)
 {
-    uint32_t cyr = 0, kk = 0, ru = 0;
-    int vru = 0, vkk = 0;
-    for (size_t i = from; i < to; i++) {
-        cyr += r->pt[i].cyr;
-        kk += r->pt[i].kk;
-        ru += r->pt[i].ru;
-        int v = function_word(r, &r->pt[i]);
-        vru += v > 0;
-        vkk += v < 0;
-    }
+    st->cyr += p->cyr;
+    st->kk += p->kk;
+    st->ru += p->ru;
+    int v = function_word(r, p);
+    st->vru += v > 0;
+    st->vkk += v < 0;
+}
+
+static int sentence_lang(const struct sent *st, int para_lang)
+{
+    uint32_t cyr = st->cyr, kk = st->kk, ru = st->ru;
+    int vru = st->vru, vkk = st->vkk;
     if (vru >= 2 && vru > 2 * vkk)
         return LANG_RU;
     if (vkk >= 2 && vkk > 2 * vru)
@@ -1076,6 +1153,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
     adal_token *toks = d->toks + r->para_first;
     size_t nt = r->npt;
     int rc = ADAL_OK;
+    r->nsents = 0;
     uint32_t mixed = 0, cyr = 0, lat = 0, kk = 0, ru = 0, evid = 0, eng = 0, m18 = 0, m21 = 0,
              dotless = 0;
 
@@ -1142,6 +1220,16 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
         p->kh = p->kbad ? 0 : kc_final(p->kacc, p->nraw); /* = kc_hash of its letters */
         if (i < KC_AHEAD)
             kc_prefetch(r->n->keys, p->kh);
+        /* its sentence's counts, on its letters as they are now (before the look-alike fold
+         * of whole Latin words below, which comes after its sentence's language) */
+        if (i == 0 || p->sent) {
+            if (r->nsents >= r->sents_cap &&
+                adal__grow((void **)&r->sents, &r->sents_cap, r->nsents + 1, sizeof *r->sents))
+                return adal__err(r->ctx, ADAL_ENOMEM, "out of memory");
+            memset(&r->sents[r->nsents], 0, sizeof *r->sents);
+            r->sents[r->nsents++].first = i;
+        }
+        sentence_add(r, &r->sents[r->nsents - 1], p);
     }
     /* Kazakh Latin: a Latin-dominant paragraph with Kazakh evidence (q not before u —
      * English, French, Spanish write qu —, or letters no Western language uses: ǵ ğ ı ş ū ń
@@ -1165,7 +1253,7 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
      * с, о, у, к, the conjunction а) are folded in any Cyrillic paragraph */
     bool cyr_para = cyr > 4 * lat;
     bool counted = adal_part_counted(seg->part);
-    size_t sent_end = 0; /* tokens [i, sent_end) form the current sentence */
+    size_t si = 0; /* the next sentence */
     int sent_lang = lang;
 
     for (size_t i = 0; i < nt && rc == ADAL_OK; i++) {
@@ -1174,10 +1262,8 @@ static int pass2(run *r, const adal_segment *seg, size_t segno)
         uint64_t h = p->kh; /* reset below where the word's letters change */
         if (i + KC_AHEAD < nt)
             kc_prefetch(r->n->keys, r->pt[i + KC_AHEAD].kh);
-        if (i == sent_end) {
-            sent_end = sentence_end(d, toks, i, nt);
-            sent_lang = sentence_lang(r, i, sent_end, lang);
-        }
+        if (si < r->nsents && r->sents[si].first == i)
+            sent_lang = sentence_lang(&r->sents[si++], lang);
         uint32_t w[ADAL_NORM_MAX_CP];
         size_t wn = p->nraw;
         bool latin_only = p->lat && !p->cyr && !p->grk;
@@ -1409,6 +1495,8 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     r.raw_cap = ctx->norm->raw_cap;
     r.pt = ctx->norm->pt;
     r.pt_cap = ctx->norm->pt_cap;
+    r.sents = ctx->norm->sents;
+    r.sents_cap = ctx->norm->sents_cap;
     size_t guess = doc->text16_len / 6 + 16;
     if (doc->toks_cap < guess && guess <= ADAL_NORM_MAX_TOKENS)
         (void)adal__grow((void **)&doc->toks, &doc->toks_cap, guess, sizeof *doc->toks);
@@ -1426,6 +1514,8 @@ int adal_doc_normalize(adal_doc *doc, adal_ctx *ctx)
     ctx->norm->raw_cap = r.raw_cap;
     ctx->norm->pt = r.pt;
     ctx->norm->pt_cap = r.pt_cap;
+    ctx->norm->sents = r.sents;
+    ctx->norm->sents_cap = r.sents_cap;
     adal__free(r.near_lang);
     if (rc) {
         undo(doc, nfinds0);

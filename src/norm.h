@@ -56,6 +56,8 @@ struct adal__norm {
     size_t raw_cap;
     void *pt;
     size_t pt_cap;
+    void *sents; /* and pass 2's sentences (norm.c struct sent) */
+    size_t sents_cap;
 };
 
 /* Sets in the context's word → key cache (0: none yet); for tests. */

@@ -795,7 +795,7 @@ TEST(norm_word_cache_grows_same_keys)
         }
     CHECK(docs >= 30);
     CHECK(cached == docs);
-    /* it grew past its first 4,096 sets (one essay) but stays within its 8 MiB cap */
+    /* it grew past its first 4,096 sets (one essay) but stays within its 12 MiB cap */
     CHECK(adal__norm_cache_sets(shared) > 4096);
     CHECK(adal__norm_cache_sets(shared) <= 65536);
     free(kt);
