@@ -147,6 +147,29 @@ TEST(doc_builder_text_fast_check)
     }
 }
 
+/* Whether the document's UTF-16 text and its unit → byte map are those of its UTF-8 text,
+ * decoded one code point at a time (the builder converts eight bytes at a time where it can). */
+static bool utf16_matches(const adal_doc *doc)
+{
+    size_t n8, n16;
+    const char *t = adal_doc_text(doc, &n8);
+    const uint16_t *t16 = adal_doc_text16(doc, &n16);
+    size_t i = 0, k = 0;
+    while (i < n8) {
+        size_t st = i;
+        uint32_t cp = adal__utf8_next(t, n8, &i);
+        size_t units = cp >= 0x10000 ? 2 : 1;
+        for (size_t u = 0; u < units; u++, k++) {
+            uint16_t want = (uint16_t)(units == 1   ? cp
+                                       : u == 0     ? 0xD800 + ((cp - 0x10000) >> 10)
+                                                    : 0xDC00 + ((cp - 0x10000) & 0x3FF));
+            if (k >= n16 || t16[k] != want || adal_doc_utf8_offset(doc, (uint32_t)k) != st)
+                return false;
+        }
+    }
+    return k == n16 && t16[k] == 0 && adal_doc_utf8_offset(doc, (uint32_t)k) == n8;
+}
+
 /* The same, over random chunks mixing ASCII, two-byte letters and every kind of byte the
  * eight-byte check must reject (NUL, CR, C0/C1 leads, three- and four-byte leads, stray
  * continuation bytes, a lead at a window's end): whatever the check decides, the text comes
@@ -192,6 +215,7 @@ TEST(doc_builder_text_fast_check_random)
             size_t wl = strlen(want);
             CHECK(strncmp(text, "x ", 2) == 0 && strncmp(text + 2, want, wl) == 0 &&
                   strcmp(text + 2 + wl, "\n") == 0);
+            CHECK(utf16_matches(doc));
         }
         free(want);
         adal_doc_free(doc);
