@@ -232,6 +232,20 @@ static int b16_reserve(adal__builder *b, size_t more)
     return ADAL_OK;
 }
 
+/* Room ahead for the text of a part about to be read, `units` at most (its XML's size: the
+ * text of an XML part is never longer than the part), so the UTF-16 arrays are not copied
+ * again and again by doubling as a long main part comes in. Only a hint: capped at
+ * B16_EXPECT_MAX units, and without memory the arrays simply grow as the text comes. */
+#define B16_EXPECT_MAX (1u << 20)
+
+void adal__b_expect(adal__builder *b, size_t units)
+{
+    if (units > B16_EXPECT_MAX)
+        units = B16_EXPECT_MAX;
+    if (b->n16 + units + 1 > b->cap16)
+        (void)b16_reserve(b, units);
+}
+
 /* Code point cp, which starts at byte `start`, to t16/off8 at *k (two units from U+10000). */
 static inline void b16_put(uint16_t *t16, uint32_t *off8, size_t *k, uint32_t start, uint32_t cp)
 {

@@ -1299,6 +1299,8 @@ static int read_story(wstate *st, adal__zip *z, const char *name, adal_part part
         rc = adal__err(st->ctx, ADAL_ENOTDOC, "the main document part %s is missing", name);
     if (rc)
         goto out;
+    if (part == ADAL_PART_BODY)
+        adal__b_expect(&st->b, len);
     st->part = part;
     st->part_name = name;
     st->depth = st->skip_at = st->props = st->props_at = 0;

@@ -150,6 +150,8 @@ int adal__builder_init(adal__builder *b, adal_ctx *ctx, const char *name, adal_f
 void adal__builder_free(adal__builder *b); /* frees the unfinished document too */
 int adal__b_begin_para(adal__builder *b, adal_part part);
 int adal__b_text(adal__builder *b, const char *s, size_t n);
+/* A hint: about `units` UTF-16 units of text may follow (never an error). */
+void adal__b_expect(adal__builder *b, size_t units);
 int adal__b_end_para(adal__builder *b); /* no-op if no paragraph is open */
 int adal__b_invisible(adal__builder *b, adal_evasion kind, const char *hidden, size_t n);
 /* Close, convert to UTF-16 and map every offset; ADAL_EEMPTY if there is no letter or
