@@ -25,6 +25,7 @@
 #define MAX_TABLES 64
 #define STYLE_CHAIN 32
 #define NAME_CACHE 256 /* a power of two */
+#define NS_MEMO 8
 #define FILL_NONE (-1)
 #define FILL_UNKNOWN (-3)
 #define WPS_NS "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -168,10 +169,9 @@ static bool is_w(const xmlChar *uri)
            (strcmp((const char *)uri, W_TRANS) == 0 || strcmp((const char *)uri, W_STRICT) == 0);
 }
 
-static int elem_id(const xmlChar *uri, const xmlChar *local)
+/* The id of a WordprocessingML element's local name. */
+static int elem_id_w(const xmlChar *local)
 {
-    if (!is_w(uri))
-        return E_OTHER;
     ename key = {(const char *)local, 0};
     const ename *e = bsearch(&key, names, NNAMES, sizeof names[0], ename_cmp);
     return e ? e->id : E_OTHER;
@@ -606,11 +606,30 @@ typedef struct wstate {
      * and namespace URIs from the parser's dictionary, one address per distinct string for
      * the whole parse (emptied before every part: a new parser, a new dictionary) */
     ename_info names[NAME_CACHE];
+    /* the namespace of each URI address met in this part (a part uses a few: a miss in
+     * names is nearly always a new local name in a namespace already seen) */
+    const xmlChar *uris[NS_MEMO];
+    uint8_t uri_ns[NS_MEMO];
+    int nuris;
 } wstate;
 
 static void names_reset(wstate *st)
 {
     memset(st->names, 0, sizeof st->names);
+    st->nuris = 0;
+}
+
+static int ns_of_st(wstate *st, const xmlChar *uri)
+{
+    for (int i = 0; i < st->nuris; i++)
+        if (st->uris[i] == uri)
+            return st->uri_ns[i];
+    int ns = ns_of(uri);
+    if (st->nuris < NS_MEMO) {
+        st->uris[st->nuris] = uri;
+        st->uri_ns[st->nuris++] = (uint8_t)ns;
+    }
+    return ns;
 }
 
 /* The name's ename_info through the cache (a miss asks elem_id and ns_of). */
@@ -622,8 +641,8 @@ static const ename_info *name_info(wstate *st, const xmlChar *uri, const xmlChar
     if (e->local != local || e->uri != uri || !local) {
         e->local = local;
         e->uri = uri;
-        e->ns = (uint8_t)ns_of(uri);
-        e->id = (int16_t)(e->ns == NS_W ? elem_id(uri, local) : E_OTHER);
+        e->ns = (uint8_t)ns_of_st(st, uri);
+        e->id = (int16_t)(e->ns == NS_W && local ? elem_id_w(local) : E_OTHER);
         e->mc = MC_NONE;
         if (e->ns == NS_MC && local) {
             const char *l = (const char *)local;
