@@ -609,12 +609,6 @@ typedef struct cslot {
     uint32_t count, last; /* students holding it; last document counted (+1, 0 = empty) */
 } cslot;
 
-static int u64_cmp(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, c = *(const uint64_t *)y;
-    return (a > c) - (a < c);
-}
-
 /* Every hash a document holds for the cohort count: its fingerprints and all its k-grams
  * (winnowing picks different k-grams of one text depending on what follows it, so counting
  * fingerprints alone would leave the template's edges below the threshold in some copies).
@@ -708,13 +702,13 @@ static int cohort(batch *b)
             b->common[b->ncommon++] = c.tab[j].hash;
     adal__free(c.tab);
     if (b->ncommon)
-        qsort(b->common, b->ncommon, sizeof *b->common, u64_cmp);
+        qsort(b->common, b->ncommon, sizeof *b->common, adal__u64_cmp);
     return ADAL_OK;
 }
 
 static bool is_cohort_common(const batch *b, uint64_t h)
 {
-    return b->ncommon && bsearch(&h, b->common, b->ncommon, sizeof h, u64_cmp);
+    return b->ncommon && bsearch(&h, b->common, b->ncommon, sizeof h, adal__u64_cmp);
 }
 
 static int cohort_common_fn(const void *data, uint64_t h)
@@ -746,7 +740,7 @@ static int excl_keys(batch *b)
                 c[nc++] = h;
         }
         if (nc)
-            qsort(c, nc, sizeof *c, u64_cmp);
+            qsort(c, nc, sizeof *c, adal__u64_cmp);
         size_t w = 0;
         for (size_t k = 0; k < nc; k++)
             if (!w || c[w - 1] != c[k])
@@ -1010,7 +1004,7 @@ static int distinct_fps(const adal_doc *d, uint64_t **out, size_t *n)
     for (size_t k = 0; k < nf; k++)
         h[k] = f[k].hash;
     if (nf)
-        qsort(h, nf, sizeof *h, u64_cmp);
+        qsort(h, nf, sizeof *h, adal__u64_cmp);
     for (size_t k = 0; k < nf; k++)
         if (!w || h[w - 1] != h[k])
             h[w++] = h[k];
@@ -1208,7 +1202,7 @@ static int plan(batch *b, json_t *state, json_t *journal_rows, const oldfp *old,
         adal__free(h);
     }
     if (nchg)
-        qsort(chg, nchg, sizeof *chg, u64_cmp);
+        qsort(chg, nchg, sizeof *chg, adal__u64_cmp);
     for (size_t i = 0; i < b->n; i++) {
         sub *s = &b->s[i];
         if (!cand[i])
@@ -1222,7 +1216,7 @@ static int plan(batch *b, json_t *state, json_t *journal_rows, const oldfp *old,
         const adal_fp *f = adal_doc_fps(s->doc);
         size_t nf = adal_doc_nfps(s->doc);
         for (size_t k = 0; k < nf && !again && nchg; k++)
-            if (bsearch(&f[k].hash, chg, nchg, sizeof *chg, u64_cmp))
+            if (bsearch(&f[k].hash, chg, nchg, sizeof *chg, adal__u64_cmp))
                 again = true;
         if (!again)
             s->status = ADAL_BATCH_UNCHANGED;

@@ -118,6 +118,9 @@ struct adal_doc {
     struct adal__pmodel *_Atomic para;
 };
 
+/* qsort/bsearch order of uint64_t values, ascending. */
+int adal__u64_cmp(const void *a, const void *b);
+
 /* Frees a document's paraphrase model (para.c); NULL is fine. */
 void adal__para_model_free(struct adal__pmodel *m);
 

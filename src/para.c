@@ -650,12 +650,6 @@ int adal__para_sentences(adal_ctx *ctx, const adal__para *p, uint32_t **out, siz
     return ADAL_OK;
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 int adal__para_token_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out)
 {
     const struct adal__pmodel *m = model_kept(d);
@@ -684,7 +678,7 @@ int adal__para_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint
     for (size_t i = 0; i < d->ntoks; i++)
         if (th[i])
             th[n++] = th[i];
-    qsort(th, n, sizeof *th, u64_cmp);
+    qsort(th, n, sizeof *th, adal__u64_cmp);
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
         if (!w || th[w - 1] != th[i])

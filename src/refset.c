@@ -280,12 +280,6 @@ static int cand_cmp(const void *a, const void *b)
     return (x->doc > y->doc) - (x->doc < y->doc);
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 typedef struct common2 {
     const adal_refset *rs;
     adal__common_fn extra;
@@ -362,7 +356,7 @@ static int add_word_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs
         for (size_t i = w0; i < w1; i++)
             if (th[i])
                 win[nw++] = th[i];
-        qsort(win, nw, sizeof *win, u64_cmp);
+        qsort(win, nw, sizeof *win, adal__u64_cmp);
         double E = 0.0, V = 0.0;
         for (size_t k = 0; k < nw; k++) {
             if (k && win[k] == win[k - 1])
@@ -437,7 +431,7 @@ int adal__refset_add_sources(adal_report *r, adal_ctx *ctx, const adal_refset *r
     /* distinct query hashes; each counts once per document that holds it */
     for (size_t k = 0; k < query->nfps; k++)
         hs[k] = query->fps[k].hash;
-    qsort(hs, query->nfps, sizeof *hs, u64_cmp);
+    qsort(hs, query->nfps, sizeof *hs, adal__u64_cmp);
     for (size_t k = 0; k < query->nfps; k++) {
         if (k && hs[k] == hs[k - 1])
             continue;

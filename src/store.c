@@ -261,12 +261,6 @@ static int segs_parse(adal_ctx *ctx, const void *data, size_t n, adal_segment **
     return ADAL_OK;
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The distinct fingerprint hashes of a fingerprinted document, sorted. */
 static int distinct_fps(adal_ctx *ctx, const adal_doc *d, uint64_t **out, size_t *n)
 {
@@ -275,7 +269,7 @@ static int distinct_fps(adal_ctx *ctx, const adal_doc *d, uint64_t **out, size_t
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
     for (size_t k = 0; k < d->nfps; k++)
         h[k] = d->fps[k].hash;
-    qsort(h, d->nfps, sizeof *h, u64_cmp);
+    qsort(h, d->nfps, sizeof *h, adal__u64_cmp);
     size_t w = 0;
     for (size_t k = 0; k < d->nfps; k++)
         if (!w || h[k] != h[w - 1])
@@ -666,7 +660,7 @@ typedef struct common_set {
 static int is_common(const void *data, uint64_t h)
 {
     const common_set *c = data;
-    return c->n && bsearch(&h, c->h, c->n, sizeof h, u64_cmp) != NULL;
+    return c->n && bsearch(&h, c->h, c->n, sizeof h, adal__u64_cmp) != NULL;
 }
 
 static int candidates(adal_store *s, adal_ctx *ctx, adal_doc *query, size_t max,

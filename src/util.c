@@ -395,3 +395,9 @@ out:
     fclose(f);
     return rc;
 }
+
+int adal__u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
