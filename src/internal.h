@@ -112,7 +112,7 @@ struct adal_doc {
     bool fingerprinted;
 
     /* the paraphrase stage's model of the document (its content terms and sentences, para.c),
-     * kept when adal__para_model made it (batch, for each submission as it loads them), so a
+     * kept on a report's query and, in a batch, on each submission as it loads them, so a
      * document met in many pairs is read once, not once a pair; NULL: each use makes its
      * own. Not content: set once, atomically (check threads share documents). */
     struct adal__pmodel *_Atomic para;

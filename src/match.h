@@ -74,9 +74,10 @@ int adal__para_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint
  * copy of d's kept model when it has one). */
 int adal__para_token_terms(adal_ctx *ctx, const adal__para *p, const adal_doc *d, uint64_t **out);
 /* Make d's paraphrase model now and keep it on d, for a document that will be in many pairs
- * (a batch's submissions, as it loads them: each is then read once, in parallel, not once
- * for every pair it is in). Without it each use makes a model and frees it, so a check
- * against 10,000 references keeps nothing for the dozen it aligns. Thread-safe. */
+ * (a report's query; a batch's submissions, as it loads them: each is then read once, in
+ * parallel, not once for every pair it is in). A source without one gets a model for each
+ * pair and frees it, so a check against 10,000 references keeps nothing for the dozen it
+ * aligns. Thread-safe. adal__para_new keeps its query's. */
 int adal__para_model(adal_ctx *ctx, const adal_doc *d);
 /* The first token of each sentence of p's query document as the paraphrase stage cuts it
  * (*out adal__malloc'd, *n of them): for tests of the sentence rule. */

@@ -592,8 +592,7 @@ static int clust_cmp(const void *a, const void *b)
 
 struct adal__para {
     hset stop;
-    const pdoc *q;            /* the query's sentences, in its model (NULL: no query) */
-    struct adal__pmodel *own; /* that model when the query keeps none */
+    const pdoc *q; /* the query's sentences, in the model kept on it (NULL: no query) */
 };
 
 void adal__para_free(adal__para *p)
@@ -601,40 +600,45 @@ void adal__para_free(adal__para *p)
     if (!p)
         return;
     adal__free(p->stop.v);
-    adal__para_model_free(p->own);
     adal__free(p);
 }
 
+/* Keep d's model on it (made with stop) unless it has one; false: out of memory. Two threads
+ * may make one at once: the first to store it wins, the other frees its own. */
+static bool keep(const hset *stop, const adal_doc *d)
+{
+    struct adal__pmodel *c, *none = NULL;
+    if (model_kept(d))
+        return true;
+    if (!(c = model_make(stop, d)))
+        return false;
+    if (!atomic_compare_exchange_strong_explicit(&((adal_doc *)d)->para, &none, c,
+                                                 memory_order_acq_rel, memory_order_acquire))
+        adal__para_model_free(c);
+    return true;
+}
+
+/* The query's model is kept on it: a report aligns it with up to 15 sources, and the
+ * content-word search reads its terms too. */
 int adal__para_new(adal_ctx *ctx, const adal_doc *q, adal__para **out)
 {
     adal__para *p = adal__calloc(1, sizeof *p);
-    const struct adal__pmodel *m = NULL;
     *out = NULL;
-    if (!p || stop_set(&p->stop) || (q && !(m = model(&p->stop, q, &p->own)))) {
+    if (!p || stop_set(&p->stop) || (q && !keep(&p->stop, q))) {
         adal__para_free(p);
         return adal__err(ctx, ADAL_ENOMEM, "out of memory");
     }
-    p->q = m ? &m->p : NULL;
+    p->q = q ? &model_kept(q)->p : NULL;
     *out = p;
     return ADAL_OK;
 }
 
 int adal__para_model(adal_ctx *ctx, const adal_doc *d)
 {
-    hset stop = {0};
-    struct adal__pmodel *c = NULL, *none = NULL;
-    if (model_kept(d))
-        return ADAL_OK;
-    if (stop_set(&stop) || !(c = model_make(&stop, d))) {
-        adal__free(stop.v);
-        return adal__err(ctx, ADAL_ENOMEM, "out of memory");
-    }
-    adal__free(stop.v);
-    /* two threads may make one at once: the first to store it wins, the other frees its own */
-    if (!atomic_compare_exchange_strong_explicit(&((adal_doc *)d)->para, &none, c,
-                                                 memory_order_acq_rel, memory_order_acquire))
-        adal__para_model_free(c);
-    return ADAL_OK;
+    adal__para *p = NULL;
+    int rc = adal__para_new(ctx, d, &p);
+    adal__para_free(p);
+    return rc;
 }
 
 int adal__para_sentences(adal_ctx *ctx, const adal__para *p, uint32_t **out, size_t *n)

@@ -334,7 +334,10 @@ static int add_word_sources(adal_report *r, adal_ctx *ctx, const adal_refset *rs
     uint32_t *touched = NULL;
     wcand *wc = NULL;
     size_t nwc = 0, n = rs->n, nq = query->ntoks;
-    int rc = adal__para_token_terms(ctx, rs->stop, query, &th);
+    /* the query's model kept on it: the paraphrase stage reads the same terms */
+    int rc = adal__para_model(ctx, query);
+    if (rc == ADAL_OK)
+        rc = adal__para_token_terms(ctx, rs->stop, query, &th);
     if (rc)
         return rc;
     acc = adal__calloc(n + 1, sizeof *acc);
