@@ -551,3 +551,44 @@ TEST(para_hard_wrap_is_not_a_sentence_end)
     adal_doc_free(d);
     adal_ctx_free(ctx);
 }
+
+/* A source whose paraphrase model is kept on it (batch makes one for every submission as it
+ * loads them) gives the passages one made for the pair gives, in every pair it is in (the
+ * second report reads the model the first one used: nothing may have changed it). */
+static bool same_passages(const adal_report *a, const adal_report *b)
+{
+    if (adal_report_npassages(a) != adal_report_npassages(b))
+        return false;
+    for (size_t i = 0; i < adal_report_npassages(a); i++) {
+        const adal_passage *x = adal_report_passage(a, i), *y = adal_report_passage(b, i);
+        if (x->kind != y->kind || x->qstart != y->qstart || x->qend != y->qend ||
+            x->sstart != y->sstart || x->send != y->send || x->similarity != y->similarity)
+            return false;
+    }
+    return true;
+}
+
+TEST(para_kept_source_model_gives_the_same_passages)
+{
+    adal_ctx *ctx = NULL;
+    CHECK_EQ_INT(adal_ctx_new(&ctx), ADAL_OK);
+    adal_doc *s1 = th_doc(RU_SRC), *s2 = th_doc(RU_SRC), *q = th_doc(RU_PARA);
+    CHECK(s1 && s2 && q);
+    CHECK(s2 && adal__para_model(ctx, s2) == ADAL_OK);
+    adal_report *r1 = s1 && q ? check1(q, s1, 0) : NULL;
+    CHECK(r1 != NULL);
+    size_t npara = 0;
+    for (size_t i = 0; r1 && i < adal_report_npassages(r1); i++)
+        npara += adal_report_passage(r1, i)->kind == ADAL_PASSAGE_PARAPHRASE;
+    CHECK(npara >= 1); /* the comparison is of a paraphrase passage */
+    for (int pair = 0; pair < 2; pair++) {
+        adal_report *r2 = s2 && q ? check1(q, s2, 0) : NULL;
+        CHECK(r1 && r2 && same_passages(r1, r2));
+        adal_report_free(r2);
+    }
+    adal_report_free(r1);
+    adal_doc_free(s1);
+    adal_doc_free(s2);
+    adal_doc_free(q);
+    adal_ctx_free(ctx);
+}
